@@ -1,0 +1,132 @@
+"""The discriminator's feature space: phi(x) (4096-d, the head's input), the head w, b, and the views that
+explain its scores.
+
+The logit is linear in phi: logit = w . phi + b. Splitting phi into its component along w and the rest shows
+why inputs the discriminator never saw get arbitrary scores: their features land far from the data (large
+orthogonal norm), where the linear head keeps extrapolating.
+"""
+import numpy as np
+import pandas as pd
+
+from .scoring import DEFAULT_BATCH, discriminator_outputs
+
+
+def extract_features(discriminator, images, batch_size: int = DEFAULT_BATCH) -> tuple[np.ndarray, np.ndarray]:
+    """images (N,1,28,28) -> (features (N,4096) float32, logits (N,) float32). Eval mode, no gradients."""
+    logits, features = discriminator_outputs(discriminator, images, batch_size)
+    return features, logits
+
+
+def head_direction(discriminator) -> tuple[np.ndarray, float]:
+    """The final Linear layer as (w (4096,) float32, b float): logit = w . phi + b."""
+    head = discriminator.head
+    w = head.weight.detach().cpu().numpy().reshape(-1).astype(np.float32)
+    b = float(head.bias.detach().cpu().numpy().reshape(-1)[0]) if head.bias is not None else 0.0
+    return w, b
+
+
+def logit_decomposition(features: np.ndarray, w: np.ndarray, b: float) -> pd.DataFrame:
+    """features (N,D), w (D,), b -> DataFrame with N rows:
+
+    logit           w . phi + b (unbounded)
+    parallel        w . phi / |w|, the signed length of phi along w, so logit = |w| * parallel + b
+    orthogonal_norm |phi - (w . phi / |w|^2) w| >= 0, how far phi lies off the line the head reads
+    feature_norm    |phi| >= 0 (parallel^2 + orthogonal_norm^2 = feature_norm^2)
+    Computed in float64, the orthogonal part explicitly (not by Pythagoras, which cancels badly when phi
+    lies almost along w).
+    """
+    phi = np.asarray(features, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64).reshape(-1)
+    w_norm = np.linalg.norm(w)
+    if w_norm == 0:
+        raise ValueError("the head's weight vector is zero: no direction to decompose along")
+    dot = phi @ w  # (N,)
+    parallel = dot / w_norm
+    feature_norm = np.linalg.norm(phi, axis=1)
+    orthogonal = np.linalg.norm(phi - np.outer(dot / w_norm**2, w), axis=1)  # (N,)
+    return pd.DataFrame({"logit": dot + b, "parallel": parallel, "orthogonal_norm": orthogonal,
+                         "feature_norm": feature_norm})
+
+
+class FeaturePCA:
+    """PCA of discriminator features (sklearn's PCA underneath), plus the head drawn in the PCA plane.
+
+    A plane point p (n_components,) stands for the feature mean_ + components_.T @ p. Its logit is
+    w . (mean_ + C^T p) + b = (C w) . p + (w . mean_ + b), linear in p: `project_direction(w)` = C w is the
+    arrow along which the logit rises fastest in the plane, and `boundary_line` the D(x) = 0.5 (logit 0)
+    line. Both describe the reconstructed features, not the points' own: a point's true logit also depends
+    on the 4094 directions the plane drops, so points need not sit on the side of the line their score says.
+    """
+
+    def __init__(self, n_components: int = 2, random_state: int = 0):
+        self.n_components = n_components
+        self.random_state = random_state
+
+    def fit(self, features: np.ndarray) -> "FeaturePCA":
+        """features (N,D) -> self, with mean_ (D,), components_ (k,D) orthonormal rows,
+        explained_variance_ (k,), explained_variance_ratio_ (k,) in [0, 1]."""
+        from sklearn.decomposition import PCA
+
+        pca = PCA(n_components=self.n_components, random_state=self.random_state)
+        pca.fit(np.asarray(features, dtype=np.float64))
+        self.pca_ = pca
+        self.mean_ = pca.mean_
+        self.components_ = pca.components_
+        self.explained_variance_ = pca.explained_variance_
+        self.explained_variance_ratio_ = pca.explained_variance_ratio_
+        return self
+
+    def transform(self, features: np.ndarray) -> np.ndarray:
+        """features (N,D) -> plane coordinates (N,k) float64."""
+        return (np.asarray(features, dtype=np.float64) - self.mean_) @ self.components_.T
+
+    def fit_transform(self, features: np.ndarray) -> np.ndarray:
+        return self.fit(features).transform(features)
+
+    def project_direction(self, w: np.ndarray) -> np.ndarray:
+        """w (D,) -> C w (k,): the head direction in the plane (the gradient of the plane logit).
+        Its length over |w| is the share of the head the plane can show (1 if w lies in the plane)."""
+        return self.components_ @ np.asarray(w, dtype=np.float64).reshape(-1)
+
+    def plane_logit(self, points: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+        """points (N,k) -> logit of each point's reconstruction mean_ + C^T p, (N,)."""
+        w = np.asarray(w, dtype=np.float64).reshape(-1)
+        return np.asarray(points, dtype=np.float64) @ self.project_direction(w) + (w @ self.mean_ + b)
+
+    def boundary_line(self, w: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """The plane points with plane logit 0, i.e. D = 0.5, as (point (k,), direction (k,) unit) for k = 2:
+        {point + t * direction}. point is the line's closest point to the origin (the fitted mean).
+        None when the projected w is zero (the plane logit is constant: no line, or the whole plane)."""
+        if self.components_.shape[0] != 2:
+            raise ValueError("the boundary is a line only in a 2-d PCA plane")
+        w = np.asarray(w, dtype=np.float64).reshape(-1)
+        a = self.project_direction(w)  # (2,)
+        a_norm2 = float(a @ a)
+        if a_norm2 <= 1e-24 * max(float(w @ w), 1e-300):
+            return None
+        offset = float(w @ self.mean_ + b)
+        point = -offset * a / a_norm2  # a . point + offset = 0
+        direction = np.array([-a[1], a[0]]) / np.sqrt(a_norm2)
+        return point, direction
+
+    def boundary_segment(self, w: np.ndarray, b: float, xlim: tuple[float, float],
+                         ylim: tuple[float, float]) -> np.ndarray | None:
+        """The D = 0.5 line clipped to the box xlim x ylim: endpoints (2, 2) [[x0, y0], [x1, y1]],
+        or None when the line misses the box or does not exist."""
+        line = self.boundary_line(w, b)
+        if line is None:
+            return None
+        point, direction = line
+        lo, hi = np.array([xlim[0], ylim[0]], float), np.array([xlim[1], ylim[1]], float)
+        t_min, t_max = -np.inf, np.inf
+        for axis in range(2):  # Liang-Barsky clipping of the parametric line
+            if abs(direction[axis]) < 1e-15:
+                if not lo[axis] <= point[axis] <= hi[axis]:
+                    return None
+                continue
+            t0 = (lo[axis] - point[axis]) / direction[axis]
+            t1 = (hi[axis] - point[axis]) / direction[axis]
+            t_min, t_max = max(t_min, min(t0, t1)), min(t_max, max(t0, t1))
+        if t_min > t_max:
+            return None
+        return np.stack([point + t_min * direction, point + t_max * direction])

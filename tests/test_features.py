@@ -1,0 +1,121 @@
+import numpy as np
+import pytest
+import torch
+from sklearn.decomposition import PCA
+
+from gan_core.features import FeaturePCA, extract_features, head_direction, logit_decomposition
+from gan_core.models import ConvDiscriminator, init_dcgan_weights
+
+
+@pytest.fixture(scope="module")
+def discriminator():
+    torch.manual_seed(0)
+    model = ConvDiscriminator()
+    model.apply(init_dcgan_weights)
+    return model.eval()
+
+
+@pytest.fixture(scope="module")
+def images():
+    return torch.randn(7, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+
+
+def test_extract_features_matches_the_model(discriminator, images):
+    features, logits = extract_features(discriminator, images, batch_size=3)  # several chunks
+    assert features.shape == (7, 4096) and features.dtype == np.float32
+    assert logits.shape == (7,) and logits.dtype == np.float32
+    with torch.no_grad():
+        np.testing.assert_allclose(features, discriminator.features(images).numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(logits, discriminator.logit(images)[:, 0].numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_head_direction_reproduces_the_logit(discriminator, images):
+    w, b = head_direction(discriminator)
+    assert w.shape == (4096,) and w.dtype == np.float32 and isinstance(b, float)
+    features, logits = extract_features(discriminator, images)
+    np.testing.assert_allclose(features.astype(np.float64) @ w + b, logits, rtol=1e-4, atol=1e-5)
+
+
+def test_logit_decomposition_on_a_known_split():
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=10)
+    v = rng.normal(size=(5, 10))
+    v -= np.outer(v @ w / (w @ w), w)  # orthogonal to w
+    alpha = np.array([-2.0, -0.5, 0.0, 1.0, 3.0])
+    phi = alpha[:, None] * w + v
+    table = logit_decomposition(phi, w, b=0.7)
+    np.testing.assert_allclose(table["parallel"], alpha * np.linalg.norm(w), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(table["orthogonal_norm"], np.linalg.norm(v, axis=1), rtol=1e-8)
+    np.testing.assert_allclose(table["logit"], phi @ w + 0.7, rtol=1e-10)
+    np.testing.assert_allclose(table["feature_norm"], np.linalg.norm(phi, axis=1), rtol=1e-10)
+
+
+def test_logit_decomposition_on_model_features(discriminator, images):
+    features, logits = extract_features(discriminator, images)
+    w, b = head_direction(discriminator)
+    table = logit_decomposition(features, w, b)
+    np.testing.assert_allclose(table["logit"], logits, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(w) * table["parallel"] + b, table["logit"], rtol=1e-6)
+    assert (table["orthogonal_norm"] >= 0).all()
+
+
+def test_zero_head_is_refused():
+    with pytest.raises(ValueError):
+        logit_decomposition(np.ones((2, 3)), np.zeros(3), 0.0)
+
+
+def _blob(n=300, d=40, seed=0):
+    rng = np.random.default_rng(seed)
+    scales = np.linspace(5, 0.5, d)
+    return rng.normal(size=(n, d)) * scales + rng.normal(size=d)
+
+
+def test_feature_pca_matches_sklearn():
+    x = _blob()
+    ours = FeaturePCA(2).fit(x)
+    ref = PCA(n_components=2, svd_solver="full").fit(x)
+    np.testing.assert_allclose(ours.explained_variance_ratio_, ref.explained_variance_ratio_, rtol=1e-6)
+    np.testing.assert_allclose(ours.mean_, ref.mean_, rtol=1e-10)
+    signs = np.sign(np.sum(ours.components_ * ref.components_, axis=1))  # components are defined up to sign
+    np.testing.assert_allclose(ours.components_ * signs[:, None], ref.components_, atol=1e-6)
+    np.testing.assert_allclose(ours.transform(x) * signs, ref.transform(x), atol=1e-5)
+    assert ours.explained_variance_ratio_[0] > ours.explained_variance_ratio_[1] > 0
+
+
+def test_direction_and_boundary_in_the_plane():
+    x = _blob()
+    pca = FeaturePCA(2).fit(x)
+    c0, c1 = pca.components_
+    w, b = 3 * c0 + 4 * c1, -1.5
+    np.testing.assert_allclose(pca.project_direction(w), [3, 4], atol=1e-10)
+    point, direction = pca.boundary_line(w, b)
+    assert np.isclose(np.linalg.norm(direction), 1)
+    for t in (-10.0, 0.0, 2.5):
+        p = point + t * direction
+        feature = pca.mean_ + pca.components_.T @ p  # the feature this plane point stands for
+        assert abs(feature @ w + b) < 1e-8  # logit 0: D = 0.5
+        assert abs(pca.plane_logit(p[None], w, b)[0]) < 1e-8
+    # plane logit agrees with the true logit of reconstructed features, off the line too
+    pts = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    recon = pca.mean_ + pts @ pca.components_
+    np.testing.assert_allclose(pca.plane_logit(pts, w, b), recon @ w + b, rtol=1e-10)
+
+
+def test_boundary_segment_is_clipped_to_the_box():
+    pca = FeaturePCA(2).fit(_blob())
+    c0, c1 = pca.components_
+    w = c0 + c1
+    b = -(w @ pca.mean_)  # the line a.p = 0 passes through the origin: p_x + p_y = 0
+    segment = pca.boundary_segment(w, b, (-1, 1), (-2, 2))
+    np.testing.assert_allclose(sorted(segment[:, 0]), [-1, 1], atol=1e-9)
+    np.testing.assert_allclose(segment.sum(axis=1), 0, atol=1e-9)
+    assert pca.boundary_segment(w, b + 100, (-1, 1), (-1, 1)) is None  # the line is far outside
+
+
+def test_no_boundary_when_the_head_is_orthogonal_to_the_plane():
+    x = _blob()
+    pca = FeaturePCA(2).fit(x)
+    w = np.random.default_rng(3).normal(size=x.shape[1])
+    w -= pca.components_.T @ (pca.components_ @ w)
+    assert np.linalg.norm(pca.project_direction(w)) < 1e-10
+    assert pca.boundary_line(w, 0.3) is None
