@@ -29,6 +29,70 @@ def _train(args) -> int:
     return 0
 
 
+def _load_pair(args):
+    from .weights import WEIGHTS_DIR, load_discriminator, load_generator
+
+    generator = load_generator(getattr(args, "generator", None) or WEIGHTS_DIR / "generator.pt")
+    discriminator = load_discriminator(getattr(args, "discriminator", None) or WEIGHTS_DIR / "discriminator.pt")
+    return generator, discriminator
+
+
+def _notebook(args) -> int:
+    import json
+
+    from .notebook import run_notebook
+    from .preprocess import prepare_image
+
+    generator, discriminator = _load_pair(args)
+    image = prepare_image(Path(args.image).read_bytes(), "notebook").tensor if args.image else None
+    print(json.dumps(run_notebook(generator, discriminator, image)))
+    return 0
+
+
+def _score(args) -> int:
+    import pandas as pd
+
+    from .preprocess import prepare_image
+    from .scoring import score_batch
+    from .weights import WEIGHTS_DIR, load_discriminator
+
+    discriminator = load_discriminator(args.discriminator or WEIGHTS_DIR / "discriminator.pt")
+    rows = []
+    for path in args.paths:
+        row = {"path": path, "probability": None, "logit": None, "error": ""}
+        try:
+            scores = score_batch(discriminator, prepare_image(Path(path).read_bytes(), args.pipeline).tensor)
+            row.update(probability=round(float(scores["probability"][0]), 6), logit=round(float(scores["logit"][0]), 6))
+        except Exception as exc:  # one bad file must not stop the batch: report it in its row
+            row["error"] = " ".join(str(exc).split()) or type(exc).__name__
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["path", "probability", "logit", "error"])
+    if args.out:
+        table.to_csv(args.out, index=False)
+    print(table.to_csv(index=False), end="")
+    return 1 if (table["error"] != "").any() else 0
+
+
+def _sample(args) -> int:
+    from .data import generated_digits
+    from .grid import save_grid
+
+    generator, _ = _load_pair(args)
+    print(f"saved {save_grid(generated_digits(generator, args.n, args.seed), args.out)}")
+    return 0
+
+
+def _ood_report(args) -> int:
+    from .ood_report import ood_report
+
+    generator, discriminator = _load_pair(args)
+    table = ood_report(generator, discriminator, n=args.n, seed=args.seed)
+    if args.out:
+        table.to_csv(args.out, index=False)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-ood", description=__doc__)
     parser.add_argument("--threads", type=int, default=1,
@@ -44,6 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--generator", help="phase 2: the finished generator's weights")
     train.add_argument("--out", required=True, help="phase 1: a folder; phase 2: the discriminator file")
     train.set_defaults(func=_train)
+
+    nb = sub.add_parser("notebook", help="reproduce the course notebook's numbers (JSON)")
+    nb.add_argument("--generator")
+    nb.add_argument("--discriminator")
+    nb.add_argument("--image", help="an image to use instead of the cat (notebook pipeline)")
+    nb.set_defaults(func=_notebook)
+
+    score = sub.add_parser("score", help="score image files; CSV path,probability,logit,error")
+    score.add_argument("paths", nargs="+")
+    score.add_argument("--discriminator")
+    score.add_argument("--pipeline", choices=["notebook", "mnist"], default="notebook")
+    score.add_argument("--out", help="also write the CSV here")
+    score.set_defaults(func=_score)
+
+    sample = sub.add_parser("sample", help="a grid of generated digits as PNG")
+    sample.add_argument("--n", type=int, default=64)
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--generator")
+    sample.add_argument("--out", default="grid.png")
+    sample.set_defaults(func=_sample)
+
+    report = sub.add_parser("ood-report", help="AUROC / FPR95 of the raw score and feature-space detectors")
+    report.add_argument("--n", type=int, default=1000)
+    report.add_argument("--seed", type=int, default=0)
+    report.add_argument("--generator")
+    report.add_argument("--discriminator")
+    report.add_argument("--out", help="also write the table as CSV")
+    report.set_defaults(func=_ood_report)
     return parser
 
 
