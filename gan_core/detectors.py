@@ -1,0 +1,165 @@
+"""OOD detectors on discriminator features, sklearn style: `fit(features)` on in-distribution features
+(real digits) returns self, learned attributes end in `_`, and `score(features)` returns one float64 per row
+where HIGHER = MORE OUT-OF-DISTRIBUTION (the convention of gan_core.metrics).
+
+features are (N, D) arrays (D = 4096 for the discriminator); every detector also works on any D.
+"""
+import numpy as np
+from scipy.special import expit
+
+
+def _as_2d(features) -> np.ndarray:
+    x = np.asarray(features, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"features must be (N, D), got shape {x.shape}")
+    return x
+
+
+class MahalanobisDetector:
+    """Distance to the fitted mean under a shrunk covariance: sqrt((x - m)^T Sigma^-1 (x - m)).
+
+    Sigma = (1 - s) S + s mu I, with S the empirical covariance (1/n), mu = trace(S) / D and s the shrinkage:
+    "ledoit_wolf" estimates s as sklearn's LedoitWolf does, a float in [0, 1] fixes it (sklearn's
+    ShrunkCovariance). Shrinkage is what makes Sigma invertible when there are fewer samples than
+    features (1,000 digits, 4,096 features). Computed from the thin SVD of the centred data, so D x D is
+    never formed: the score is exact, directions the data never spans get the variance s mu.
+    score**2 equals sklearn's `LedoitWolf().fit(X).mahalanobis(Y)`. With s = 0 and N < D the inverse is
+    the pseudo-inverse (distance inside the data's span only), again as sklearn.
+    """
+
+    def __init__(self, shrinkage="ledoit_wolf"):
+        self.shrinkage = shrinkage
+
+    def fit(self, features) -> "MahalanobisDetector":
+        x = _as_2d(features)
+        n, d = x.shape
+        self.location_ = x.mean(axis=0)  # (D,)
+        centred = x - self.location_
+        _, sing, vt = np.linalg.svd(centred, full_matrices=False)  # (r,), (r, D), r = min(N, D)
+        eig = sing**2 / n  # eigenvalues of S along the rows of vt
+        mu = eig.sum() / d
+        if self.shrinkage == "ledoit_wolf":
+            shrinkage = _ledoit_wolf_shrinkage(centred, eig, mu)
+        else:
+            shrinkage = float(self.shrinkage)
+            if not 0 <= shrinkage <= 1:
+                raise ValueError("shrinkage must be 'ledoit_wolf' or a float in [0, 1]")
+        self.shrinkage_ = shrinkage
+        self.residual_variance_ = shrinkage * mu  # Sigma's eigenvalue off the data's span
+        variances = (1 - shrinkage) * eig + self.residual_variance_  # Sigma's eigenvalues on the span
+        keep = variances > 1e-12 * max(variances.max(initial=0.0), 1e-300)  # drop null directions (s = 0)
+        self.components_ = vt[keep]  # (r', D) orthonormal
+        self.variances_ = variances[keep]  # (r',)
+        return self
+
+    def score(self, features) -> np.ndarray:
+        """features (N, D) -> Mahalanobis distance (N,) >= 0."""
+        diff = _as_2d(features) - self.location_
+        proj = diff @ self.components_.T  # (N, r')
+        d2 = np.sum(proj**2 / self.variances_, axis=1)
+        if self.residual_variance_ > 0:
+            rest = np.clip(np.sum(diff**2, axis=1) - np.sum(proj**2, axis=1), 0.0, None)
+            d2 += rest / self.residual_variance_
+        return np.sqrt(d2)
+
+
+def _ledoit_wolf_shrinkage(centred: np.ndarray, eig: np.ndarray, mu: float) -> float:
+    """sklearn's ledoit_wolf_shrinkage, rewritten with sum_ij (X^T X)_ij^2 = sum sigma^4 and
+    sum_ij (X2^T X2)_ij = sum_rows |x|^4 so no D x D matrix is needed."""
+    n, d = centred.shape
+    delta_ = np.sum((eig * n) ** 2) / n**2
+    beta_ = np.sum(np.sum(centred**2, axis=1) ** 2)
+    beta = (beta_ / n - delta_) / (d * n)
+    delta = (delta_ - 2.0 * mu * eig.sum() + d * mu**2) / d
+    beta = min(beta, delta)
+    return 0.0 if beta == 0 else float(beta / delta)
+
+
+class KNNDetector:
+    """Distance to the k-th nearest fitted feature (Sun et al. 2022, "deep nearest neighbours").
+
+    normalize=False (default): plain Euclidean distance in feature space, so a feature far out along any
+    direction, including a huge norm, is far from the data. normalize=True: both fitted and scored features
+    are L2-normalised first (the paper's choice), so only the direction of phi counts, not its length.
+    A scored point that is itself in the fitted set finds itself at distance 0: score held-out data.
+    """
+
+    def __init__(self, k: int = 5, normalize: bool = False):
+        self.k = k
+        self.normalize = normalize
+
+    def _prepare(self, features) -> np.ndarray:
+        x = _as_2d(features)
+        if self.normalize:
+            x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+        return x
+
+    def fit(self, features) -> "KNNDetector":
+        from sklearn.neighbors import NearestNeighbors
+
+        x = self._prepare(features)
+        if not 1 <= self.k <= len(x):
+            raise ValueError(f"k={self.k} needs at least k fitted samples, got {len(x)}")
+        self.nn_ = NearestNeighbors(n_neighbors=self.k).fit(x)
+        self.n_fitted_ = len(x)
+        return self
+
+    def score(self, features) -> np.ndarray:
+        """features (N, D) -> distance to the k-th nearest fitted feature (N,) >= 0."""
+        distances, _ = self.nn_.kneighbors(self._prepare(features))
+        return distances[:, -1]
+
+
+class FeatureNormDetector:
+    """score = -|phi|: a SMALL feature norm means OOD.
+
+    One definition, fixed in advance and never flipped after seeing the data: it is the usual feature-norm
+    OOD score (in-distribution inputs drive larger activations; Dhamija et al. 2018, Yu et al. 2023).
+    Nothing guarantees it here: an AUROC below 0.5 means this discriminator gives the OOD group LARGER norms
+    than real digits, and is reported as it is. fit only records the in-distribution norms (for display).
+    """
+
+    def fit(self, features) -> "FeatureNormDetector":
+        norms = np.linalg.norm(_as_2d(features), axis=1)
+        self.fitted_norm_median_ = float(np.median(norms))
+        return self
+
+    def score(self, features) -> np.ndarray:
+        """features (N, D) -> -|phi| (N,) <= 0."""
+        return -np.linalg.norm(_as_2d(features), axis=1)
+
+
+class RawScoreDetector:
+    """The discriminator itself as a detector: OOD means 1 - D(x) is high (a discriminator that says "real"
+    is taken to say "in-distribution").
+
+    `score` returns -logit = -(w . phi + b), which ranks every pair exactly as 1 - D(x) = sigmoid(-logit)
+    does (sigmoid is strictly increasing), so AUROC and FPR95 are those of 1 - D(x); unlike 1 - D(x) it
+    does not round confident images to the same 0 or 1 (ties would blur the metrics).
+    `ood_probability` gives 1 - D(x) itself for display. fit learns nothing and returns self.
+    """
+
+    def __init__(self, w, b: float):
+        self.w = np.asarray(w, dtype=np.float64).reshape(-1)
+        self.b = float(b)
+
+    @classmethod
+    def from_discriminator(cls, discriminator) -> "RawScoreDetector":
+        from .features import head_direction
+
+        return cls(*head_direction(discriminator))
+
+    def fit(self, features=None) -> "RawScoreDetector":
+        return self
+
+    def logits(self, features) -> np.ndarray:
+        """features (N, D) -> w . phi + b (N,), unbounded."""
+        return _as_2d(features) @ self.w + self.b
+
+    def score(self, features) -> np.ndarray:
+        """features (N, D) -> -logit (N,), unbounded; higher = the discriminator calls it less real."""
+        return -self.logits(features)
+
+    def ood_probability(self, features) -> np.ndarray:
+        """features (N, D) -> 1 - D(x) (N,) in [0, 1], float64."""
+        return expit(-self.logits(features))
