@@ -1,0 +1,71 @@
+"""The OOD metrics table: real MNIST digits (in-distribution) against every other group, for four detectors
+on the discriminator's features.
+
+Protocol: the detectors are fitted on n real digits from the "fit" split (seed) and evaluated on n real
+digits from the "holdout" split (seed + 1, never fitted on) against n images of each other group (seed).
+"""
+import numpy as np
+import pandas as pd
+
+from .detectors import FeatureNormDetector, KNNDetector, MahalanobisDetector, RawScoreDetector
+from .features import extract_features, head_direction
+from .metrics import auroc, fpr_at_tpr
+
+DETECTORS = ("raw_score", "mahalanobis", "knn", "feature_norm")
+IN_DISTRIBUTION = "real"
+
+
+def make_detectors(w: np.ndarray, b: float, k: int = 5) -> dict:
+    """Name -> unfitted detector, in DETECTORS order. w, b: the discriminator's head."""
+    return {
+        "raw_score": RawScoreDetector(w, b),
+        "mahalanobis": MahalanobisDetector(),
+        "knn": KNNDetector(k=k),
+        "feature_norm": FeatureNormDetector(),
+    }
+
+
+def ood_table(fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w: np.ndarray, b: float,
+              k: int = 5) -> pd.DataFrame:
+    """Metrics from features already extracted.
+
+    fit_features (N_fit, D): real digits the detectors are fitted on; in_features (N_in, D): held-out real
+    digits; groups {name: (N_g, D)}: the OOD groups. Returns one row per group, in order, with columns
+    group, n_in, n_out, then <detector>_auroc and <detector>_fpr95 for each detector in DETECTORS
+    (AUROC: OOD positive, 1 = perfect, 0.5 = chance; FPR95: share of the group accepted when 95% of held-out
+    real digits are, 0 = perfect). See gan_core.metrics for the exact definitions.
+    """
+    detectors = {name: det.fit(fit_features) for name, det in make_detectors(w, b, k).items()}
+    in_scores = {name: det.score(in_features) for name, det in detectors.items()}
+    rows = []
+    for group, features in groups.items():
+        row = {"group": group, "n_in": len(in_features), "n_out": len(features)}
+        for name, det in detectors.items():
+            out_scores = det.score(features)
+            row[f"{name}_auroc"] = auroc(in_scores[name], out_scores)
+            row[f"{name}_fpr95"] = fpr_at_tpr(in_scores[name], out_scores, 0.95)
+        rows.append(row)
+    columns = ["group", "n_in", "n_out"] + [f"{d}_{m}" for d in DETECTORS for m in ("auroc", "fpr95")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def report_features(generator, discriminator, n: int = 1000, seed: int = 0) -> dict:
+    """{"fit": real fit split, "real": real holdout, <group>: ...} -> (features (n, 4096), logits (n,)),
+    for every group of data.group_sources(generator)."""
+    from . import data
+
+    images = {"fit": data.real_digits(n, seed, split="fit"),
+              IN_DISTRIBUTION: data.real_digits(n, seed + 1, split="holdout")}
+    for name, source in data.group_sources(generator).items():
+        if name != IN_DISTRIBUTION:
+            images[name] = source(n, seed)
+    return {name: extract_features(discriminator, x) for name, x in images.items()}
+
+
+def ood_report(generator, discriminator, n: int = 1000, seed: int = 0, k: int = 5) -> pd.DataFrame:
+    """Real digits against every other group: the ood_table (one row per group) for n images per group.
+    The holdout split has 1,000 digits; a larger n draws holdout digits with replacement."""
+    features = report_features(generator, discriminator, n, seed)
+    w, b = head_direction(discriminator)
+    groups = {name: phi for name, (phi, _) in features.items() if name not in ("fit", IN_DISTRIBUTION)}
+    return ood_table(features["fit"][0], features[IN_DISTRIBUTION][0], groups, w, b, k)
