@@ -48,6 +48,21 @@ def logit_decomposition(features: np.ndarray, w: np.ndarray, b: float) -> pd.Dat
                          "feature_norm": feature_norm})
 
 
+def feature_table(features: np.ndarray, w: np.ndarray, b: float, pcas: dict | None = None) -> pd.DataFrame:
+    """features (N,D) -> one row per feature: logit, probability (D(x) in [0, 1]), parallel, orthogonal_norm,
+    feature_norm (see logit_decomposition), then <name>_pc1, <name>_pc2, ... for each fitted FeaturePCA in
+    `pcas` ({name: pca}), the feature's coordinates in that plane."""
+    from .scoring import sigmoid
+
+    table = logit_decomposition(features, w, b)
+    table.insert(1, "probability", sigmoid(table["logit"].to_numpy()))
+    for name, pca in (pcas or {}).items():
+        coords = pca.transform(features)
+        for i in range(coords.shape[1]):
+            table[f"{name}_pc{i + 1}"] = coords[:, i]
+    return table
+
+
 class FeaturePCA:
     """PCA of discriminator features (sklearn's PCA underneath), plus the head drawn in the PCA plane.
 
@@ -64,11 +79,12 @@ class FeaturePCA:
 
     def fit(self, features: np.ndarray) -> "FeaturePCA":
         """features (N,D) -> self, with mean_ (D,), components_ (k,D) orthonormal rows,
-        explained_variance_ (k,), explained_variance_ratio_ (k,) in [0, 1]."""
+        explained_variance_ (k,), explained_variance_ratio_ (k,) in [0, 1]; float32 input gives float32
+        attributes (as sklearn)."""
         from sklearn.decomposition import PCA
 
         pca = PCA(n_components=self.n_components, random_state=self.random_state)
-        pca.fit(np.asarray(features, dtype=np.float64))
+        pca.fit(np.asarray(features))  # float32 stays float32: 7,000 x 4,096 features need no float64 copy
         self.pca_ = pca
         self.mean_ = pca.mean_
         self.components_ = pca.components_

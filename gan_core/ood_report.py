@@ -49,9 +49,9 @@ def ood_table(fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w
     return pd.DataFrame(rows, columns=columns)
 
 
-def report_features(generator, discriminator, n: int = 1000, seed: int = 0) -> dict:
-    """{"fit": real fit split, "real": real holdout, <group>: ...} -> (features (n, 4096), logits (n,)),
-    for every group of data.group_sources(generator)."""
+def report_images(generator, n: int = 1000, seed: int = 0) -> dict:
+    """{"fit": n real digits of the fit split (seed), "real": n held-out real digits (seed + 1), then every
+    other group of data.group_sources(generator) (seed)}: name -> (n,1,28,28) float32 tensor."""
     from . import data
 
     images = {"fit": data.real_digits(n, seed, split="fit"),
@@ -59,13 +59,18 @@ def report_features(generator, discriminator, n: int = 1000, seed: int = 0) -> d
     for name, source in data.group_sources(generator).items():
         if name != IN_DISTRIBUTION:
             images[name] = source(n, seed)
+    return images
+
+
+def report_features(discriminator, images: dict) -> dict:
+    """{name: images (n,1,28,28)} -> {name: (features (n,4096), logits (n,))}."""
     return {name: extract_features(discriminator, x) for name, x in images.items()}
 
 
 def ood_report(generator, discriminator, n: int = 1000, seed: int = 0, k: int = 5) -> pd.DataFrame:
     """Real digits against every other group: the ood_table (one row per group) for n images per group.
     The holdout split has 1,000 digits; a larger n draws holdout digits with replacement."""
-    features = report_features(generator, discriminator, n, seed)
+    features = report_features(discriminator, report_images(generator, n, seed))
     w, b = head_direction(discriminator)
     groups = {name: phi for name, (phi, _) in features.items() if name not in ("fit", IN_DISTRIBUTION)}
     return ood_table(features["fit"][0], features[IN_DISTRIBUTION][0], groups, w, b, k)

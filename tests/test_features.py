@@ -3,7 +3,7 @@ import pytest
 import torch
 from sklearn.decomposition import PCA
 
-from gan_core.features import FeaturePCA, extract_features, head_direction, logit_decomposition
+from gan_core.features import FeaturePCA, extract_features, feature_table, head_direction, logit_decomposition
 from gan_core.models import ConvDiscriminator, init_dcgan_weights
 
 
@@ -119,3 +119,22 @@ def test_no_boundary_when_the_head_is_orthogonal_to_the_plane():
     w -= pca.components_.T @ (pca.components_ @ w)
     assert np.linalg.norm(pca.project_direction(w)) < 1e-10
     assert pca.boundary_line(w, 0.3) is None
+
+
+def test_float32_features_fit_like_float64():
+    x = _blob().astype(np.float32)
+    ours, ref = FeaturePCA(2).fit(x), PCA(n_components=2, svd_solver="full").fit(x.astype(np.float64))
+    np.testing.assert_allclose(ours.explained_variance_ratio_, ref.explained_variance_ratio_, rtol=1e-4)
+    assert ours.transform(x).dtype == np.float64
+
+
+def test_feature_table_joins_decomposition_and_planes():
+    x = _blob(n=50, d=6)
+    w, b = np.arange(6.0), 0.5
+    pcas = {"own": FeaturePCA(2).fit(x[:20]), "all": FeaturePCA(2).fit(x)}
+    table = feature_table(x, w, b, pcas)
+    assert list(table.columns) == ["logit", "probability", "parallel", "orthogonal_norm", "feature_norm",
+                                   "own_pc1", "own_pc2", "all_pc1", "all_pc2"]
+    np.testing.assert_allclose(table["probability"], 1 / (1 + np.exp(-(x @ w + b))), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(table[["own_pc1", "own_pc2"]], pcas["own"].transform(x))
+    np.testing.assert_allclose(table[["all_pc1", "all_pc2"]], pcas["all"].transform(x))
