@@ -1,0 +1,256 @@
+"""All of the dashboard's caching and model calls. Pages call these and get numpy / pandas back; only this module
+touches torch.
+
+Shared caches (every browser session reaches them) hold only what the shipped weights produce:
+`st.cache_resource` for the shipped models (keyed by file name and its manifest sha256), `st.cache_data` for
+group scores, interpolation paths and example images (keyed by those model keys, n and seed).
+Weights a student uploads live only in that session's `st.session_state`; anything computed with them is
+computed without the shared caches and memoised in the same session (a few entries), so it can never reach
+another session or the shipped models.
+"""
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from gan_core import data, interpolation, notebook, scoring, weights
+from gan_core.seeding import use_single_thread
+
+# One intra-op thread for the whole server process. On the 2-core classroom box, 2-thread OpenMP spin-waits
+# collapsed 10-250x as soon as another process (or a second session) was busy; one thread never did, and
+# batches of a few hundred 28x28 images lose little by it.
+use_single_thread()
+
+KINDS = ("generator", "discriminator")
+UPLOAD_PREFIX = "upload:"
+SESSION_MEMO_SIZE = 6  # per-session results computed with uploaded weights (each a small DataFrame or array)
+# gan_core.notebook reproduces the notebook with set_seed (torch's global RNG): two sessions drawing at once
+# would interleave their streams, so those draws are serialised.
+_GLOBAL_RNG_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Active:
+    """The weights one session uses for one kind: a shipped file name or an upload id, and a content key."""
+    kind: str
+    wid: str  # "discriminator.pt" or "upload:<sha12>"
+    sha256: str
+
+    @property
+    def shared(self) -> bool:
+        return not self.wid.startswith(UPLOAD_PREFIX)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.wid, self.sha256
+
+
+# ----- weights: shipped (shared) and uploaded (this session only) -----
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shipped_model(name: str, sha256: str, kind: str) -> torch.nn.Module:
+    """A shipped model, loaded once per server (sha256 in the key: replaced files load afresh)."""
+    return weights.load_model(weights.WEIGHTS_DIR / name, kind)
+
+
+def shipped(kind: str) -> dict:
+    """{file name: manifest entry} of the shipped weights of `kind`, in manifest order."""
+    return weights.shipped_weights(kind=kind)
+
+
+def default_weights(kind: str) -> str:
+    files = shipped(kind)
+    return next((name for name, entry in files.items() if entry.get("default")), next(iter(files)))
+
+
+def _uploads() -> dict:
+    return st.session_state.setdefault("weights_uploaded", {})
+
+
+def uploaded(kind: str) -> dict | None:
+    """This session's uploaded weights of `kind`: {"wid", "name", "sha256"} (the model itself stays private)."""
+    entry = _uploads().get(kind)
+    return None if entry is None else {k: entry[k] for k in ("wid", "name", "sha256")}
+
+
+def weight_choices(kind: str) -> list[str]:
+    """Shipped file names of `kind`, then this session's upload id if any."""
+    extra = [_uploads()[kind]["wid"]] if kind in _uploads() else []
+    return [*shipped(kind), *extra]
+
+
+def active(kind: str) -> Active:
+    """The weights this session uses for `kind` (the shipped default until the student picks others)."""
+    chosen = st.session_state.setdefault("weights_active", {}).get(kind)
+    if chosen is None or chosen not in weight_choices(kind):
+        chosen = default_weights(kind)
+    if chosen.startswith(UPLOAD_PREFIX):
+        return Active(kind, chosen, _uploads()[kind]["sha256"])
+    return Active(kind, chosen, shipped(kind)[chosen]["sha256"])
+
+
+def set_active(kind: str, wid: str) -> None:
+    if wid not in weight_choices(kind):
+        raise KeyError(wid)
+    st.session_state.setdefault("weights_active", {})[kind] = wid
+
+
+def upload_weights(payload: bytes, file_name: str, kind: str) -> str:
+    """Validate uploaded bytes as `kind` weights and make them this session's active ones; returns the id.
+
+    Raises gan_core.weights.WeightsError (nothing changes then: the previous weights stay active).
+    """
+    model = weights.model_from_bytes(payload, kind)
+    sha = weights.sha256_bytes(payload)
+    wid = f"{UPLOAD_PREFIX}{sha[:12]}"
+    _uploads()[kind] = {"wid": wid, "name": file_name, "sha256": sha, "model": model}
+    set_active(kind, wid)
+    return wid
+
+
+def _model(ref: Active) -> torch.nn.Module:
+    if ref.shared:
+        return _shipped_model(ref.wid, ref.sha256, ref.kind)
+    return _uploads()[ref.kind]["model"]
+
+
+def _compute(shared_fn, plain_fn, *args):
+    """Run with this session's active weights: through the shared cache when both are shipped, else privately."""
+    gen, disc = active("generator"), active("discriminator")
+    if gen.shared and disc.shared:
+        return shared_fn(gen.key, disc.key, *args)
+    memo = st.session_state.setdefault("_private_memo", {})
+    key = (plain_fn.__name__, gen.key, disc.key, *args)
+    if key not in memo:
+        while len(memo) >= SESSION_MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+        memo[key] = plain_fn(_model(gen), _model(disc), *args)
+    return memo[key]
+
+
+def _shared(gen_key, disc_key) -> tuple[torch.nn.Module, torch.nn.Module]:
+    return _shipped_model(*gen_key, "generator"), _shipped_model(*disc_key, "discriminator")
+
+
+# ----- group scores (score distributions, percentiles) -----
+
+def _group_scores(gen, disc, n: int, seed: int) -> pd.DataFrame:
+    sources = data.group_sources(gen)
+    return scoring.score_groups(disc, {name: make(n, seed) for name, make in sources.items()})
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def _group_scores_shared(gen_key, disc_key, n: int, seed: int) -> pd.DataFrame:
+    return _group_scores(*_shared(gen_key, disc_key), n, seed)
+
+
+def group_scores(n: int, seed: int) -> pd.DataFrame:
+    """D's scores of n images per group (real, generated, gaussian, ...): columns group, index, probability, logit."""
+    return _compute(_group_scores_shared, _group_scores, int(n), int(seed))
+
+
+def _group_examples(gen, disc, k: int, seed: int) -> dict:
+    return {name: make(k, seed)[:, 0].numpy() for name, make in data.group_sources(gen).items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _group_examples_shared(gen_key, disc_key, k: int, seed: int) -> dict:
+    return _group_examples(*_shared(gen_key, disc_key), k, seed)
+
+
+def group_examples(k: int, seed: int) -> dict:
+    """{group: (k, 28, 28) float32} a few images of each group, to show what it looks like."""
+    return _compute(_group_examples_shared, _group_examples, int(k), int(seed))
+
+
+# ----- the notebook's single examples -----
+
+def _notebook_examples(gen, disc) -> tuple[dict, pd.DataFrame]:
+    with _GLOBAL_RNG_LOCK:
+        examples = notebook.notebook_examples(gen)
+    images = {name: x[0, 0].numpy() for name, x in examples.items()}
+    scores = scoring.score_groups(disc, examples).drop(columns="index").rename(columns={"group": "name"})
+    return images, scores
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _notebook_examples_shared(gen_key, disc_key) -> tuple[dict, pd.DataFrame]:
+    return _notebook_examples(*_shared(gen_key, disc_key))
+
+
+def notebook_examples() -> tuple[dict, pd.DataFrame]:
+    """The notebook's noise (seed 42), binary noise (seed 43), generated digit and cat:
+    ({name: (28, 28) float32}, DataFrame name, probability, logit)."""
+    return _compute(_notebook_examples_shared, _notebook_examples)
+
+
+# ----- interpolation -----
+
+def _latents(seed1: int, seed2: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """z1: the first draw after seeding seed1; z2: the second draw after seeding seed2 (the notebook: both 108)."""
+    with _GLOBAL_RNG_LOCK:
+        z1 = notebook.notebook_latent_pair(seed1)[0]
+        z2 = notebook.notebook_latent_pair(seed2)[1]
+    return z1, z2
+
+
+def _interpolate(gen, disc, seed1: int, seed2: int, spherical: bool, alphas: tuple) -> tuple[np.ndarray, pd.DataFrame]:
+    z1, z2 = _latents(seed1, seed2)
+    gen.eval()
+    with torch.inference_mode():
+        # One generator call per alpha, batch of one, exactly as the notebook's loop (bit-identical images).
+        images = torch.cat([gen(interpolation.path(z1, z2, [a], spherical)) for a in alphas])
+    scores = scoring.score_batch(disc, images)
+    return images[:, 0].numpy(), pd.DataFrame({"alpha": np.asarray(alphas, float), **scores})
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _interpolate_shared(gen_key, disc_key, seed1, seed2, spherical, alphas) -> tuple[np.ndarray, pd.DataFrame]:
+    return _interpolate(*_shared(gen_key, disc_key), seed1, seed2, spherical, alphas)
+
+
+def interpolate(seed1: int, seed2: int, alphas, spherical: bool = False) -> tuple[np.ndarray, pd.DataFrame]:
+    """G(mix(z1, z2, alpha)) for each alpha: images (k, 28, 28) in [-1, 1] and DataFrame alpha, probability, logit."""
+    alphas = tuple(round(float(a), 6) for a in alphas)
+    return _compute(_interpolate_shared, _interpolate, int(seed1), int(seed2), bool(spherical), alphas)
+
+
+def _alpha_one_hash(gen, disc, seed1: int, seed2: int) -> str:
+    z1, z2 = _latents(seed1, seed2)
+    return notebook.image_sha256(notebook.mixed_images(gen, z1, z2, alphas=(1.0,))[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _alpha_one_hash_shared(gen_key, disc_key, seed1, seed2) -> str:
+    return _alpha_one_hash(*_shared(gen_key, disc_key), seed1, seed2)
+
+
+def alpha_one_hash(seed1: int, seed2: int) -> str:
+    """The notebook's task-1 answer: sha256 of the alpha=1 image (linear mixing), as the notebook hashes it."""
+    return _compute(_alpha_one_hash_shared, _alpha_one_hash, int(seed1), int(seed2))
+
+
+# ----- images a student brings (never cached across sessions) -----
+
+def score_images(images: np.ndarray) -> pd.DataFrame:
+    """(k, 28, 28) in [-1, 1] -> DataFrame probability, logit with this session's active discriminator."""
+    disc = _model(active("discriminator"))
+    batch = torch.from_numpy(np.asarray(images, np.float32).reshape(-1, 1, 28, 28))
+    return pd.DataFrame(scoring.score_batch(disc, batch))
+
+
+def _samples(gen, disc, n: int, seed: int) -> np.ndarray:
+    return data.generated_digits(gen, n, seed)[:, 0].numpy()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _samples_shared(gen_key, disc_key, n: int, seed: int) -> np.ndarray:
+    return _samples(*_shared(gen_key, disc_key), n, seed)
+
+
+def generated_samples(n: int, seed: int) -> np.ndarray:
+    """n images from this session's generator: (n, 28, 28) in [-1, 1]."""
+    return _compute(_samples_shared, _samples, int(n), int(seed))

@@ -1,0 +1,80 @@
+"""The images a student scored in this browser session (uploads and drawings), kept in st.session_state.
+
+Kept small on purpose (many students share one server): per image only the 28x28 model input, thumbnails of the
+original and grayscale steps, and a few labels. Scores are recomputed with whatever weights are active.
+"""
+import numpy as np
+import streamlit as st
+
+KEY = "my_images"
+MAX_KEPT = 24  # oldest dropped first
+
+
+def entries() -> list[dict]:
+    """This session's images, oldest first. Each: id, name, source, pipeline, model_input (28, 28) float32 in
+    [-1, 1], original and gray (uint8 thumbnails), notes (list of i18n keys), format."""
+    return st.session_state.setdefault(KEY, [])
+
+
+def has(entry_id: str) -> bool:
+    return any(e["id"] == entry_id for e in entries())
+
+
+def add(entry: dict) -> None:
+    """Append (replacing an entry with the same id), keeping at most MAX_KEPT."""
+    kept = [e for e in entries() if e["id"] != entry["id"]] + [entry]
+    st.session_state[KEY] = kept[-MAX_KEPT:]
+
+
+def clear() -> None:
+    st.session_state[KEY] = []
+
+
+def model_inputs() -> np.ndarray:
+    """(k, 28, 28) float32: what the discriminator sees for each kept image."""
+    items = entries()
+    return np.stack([e["model_input"] for e in items]) if items else np.zeros((0, 28, 28), np.float32)
+
+
+def label(entry: dict, width: int = 24) -> str:
+    name = entry["name"] if len(entry["name"]) <= width else entry["name"][: width - 1] + "…"
+    return f"{name} ({entry['pipeline']})"
+
+
+def _entry(entry_id: str, name: str, source: str, pipeline: str, prepared) -> dict:
+    from dashboard.pictures import thumbnail
+
+    return {"id": entry_id, "name": name, "source": source, "pipeline": pipeline,
+            "model_input": np.asarray(prepared.model_input, np.float32).reshape(28, 28),
+            "original": thumbnail(np.asarray(prepared.original)), "gray": thumbnail(np.asarray(prepared.gray)),
+            "notes": list(prepared.notes or []), "format": prepared.format}
+
+
+def add_upload(name: str, payload: bytes, pipeline: str) -> dict:
+    """Prepare an uploaded file's bytes with `pipeline` ("notebook" | "mnist") and keep it; returns the entry.
+
+    Raises gan_core.preprocess.ImageError for anything that is not a usable image (nothing is kept then).
+    The same bytes through the same pipeline are prepared once per session.
+    """
+    import hashlib
+
+    from gan_core.preprocess import prepare_image
+
+    entry_id = f"upload:{hashlib.sha256(payload).hexdigest()[:16]}:{pipeline}"
+    for existing in entries():
+        if existing["id"] == entry_id:
+            return existing
+    entry = _entry(entry_id, name, "upload", pipeline, prepare_image(payload, pipeline))
+    add(entry)
+    return entry
+
+
+def prepare_drawing(rgba: np.ndarray, pipeline: str) -> dict:
+    """A canvas drawing (H, W, 4) uint8 -> an entry (not kept yet: the student decides). Raises ImageError."""
+    import hashlib
+
+    from gan_core.preprocess import prepare_array
+
+    prepared = prepare_array(rgba, pipeline)
+    digest = hashlib.sha256(np.ascontiguousarray(prepared.model_input, np.float32).tobytes()).hexdigest()[:16]
+    return _entry(f"canvas:{digest}:{pipeline}", f"✎ {digest[:6]}", "canvas", pipeline, prepared)

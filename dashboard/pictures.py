@@ -1,0 +1,62 @@
+"""Images for the screen: [-1, 1] arrays -> uint8, nearest-neighbour upscaled so every pixel stays visible."""
+import cv2
+import numpy as np
+
+SCALE = 7  # 28 -> 196 screen pixels: each model pixel is a visible 7x7 square
+THUMB_SIDE = 196  # longest side of an uploaded original kept in the session (as wide as the 28x28 view)
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """(H, W) float in [-1, 1] (values outside are clipped, e.g. Gaussian noise) -> uint8 (H, W)."""
+    return np.clip((np.asarray(image, np.float32) + 1) * 127.5 + 0.5, 0, 255).astype(np.uint8)
+
+
+def upscale(image: np.ndarray, scale: int = SCALE) -> np.ndarray:
+    """Nearest-neighbour upscaling of a 2-D (or H, W, C) uint8 image by an integer factor."""
+    image = np.asarray(image)
+    return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
+
+
+def model_view(image: np.ndarray, scale: int = SCALE) -> np.ndarray:
+    """A 28x28 model input in [-1, 1] as the screen shows it: uint8 (28*scale, 28*scale)."""
+    return upscale(to_uint8(image), scale)
+
+
+def strip(images: np.ndarray, scale: int = 4, pad: int = 2) -> np.ndarray:
+    """(k, 28, 28) in [-1, 1] -> one uint8 row, grey `pad` columns between tiles, nearest upscaled by scale."""
+    tiles = [to_uint8(im) for im in images]
+    gap = np.full((tiles[0].shape[0], pad), 128, np.uint8)
+    row = np.concatenate([part for tile in tiles for part in (tile, gap)][:-1], axis=1)
+    return upscale(row, scale)
+
+
+def grid(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarray:
+    """(n, 28, 28) in [-1, 1] -> uint8 grid, `pad` grey pixels between tiles (not upscaled)."""
+    n, h, w = images.shape
+    rows = -(-n // columns)
+    out = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), 128, np.uint8)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        out[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = to_uint8(image)
+    return out
+
+
+def thumbnail(image: np.ndarray, side: int = THUMB_SIDE) -> np.ndarray:
+    """Shrink a uint8 (H, W[, C]) image so its longest side is at most `side` (area averaging); small ones stay."""
+    image = np.asarray(image)
+    h, w = image.shape[:2]
+    factor = side / max(h, w)
+    if factor >= 1:
+        return image
+    return cv2.resize(image, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    """uint8 (H, W) grey or (H, W, 3) RGB -> PNG file bytes (for downloads)."""
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[2] == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(".png", image)
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return encoded.tobytes()

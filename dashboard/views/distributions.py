@@ -1,0 +1,70 @@
+"""Score distributions: D(x) per group, binned on the server, with the notebook's examples and the student's images."""
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache, charts, my_images, pictures
+from dashboard.i18n import t
+from gan_core.scoring import summarise
+
+N_CHOICES = (50, 100, 250, 500, 1000, 2000)
+MAX_MARKED = 8  # the student's most recent images marked on the axis
+
+st.title(t("dist.title"))
+st.markdown(t("dist.intro"))
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([2, 1, 2])
+    n = c1.select_slider(t("dist.n"), N_CHOICES, value=500, key="dist_n", help=t("dist.n_help"), persist_state="session")
+    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="dist_seed", persist_state="session")
+    column = c3.radio(t("dist.axis"), ["probability", "logit"], format_func=charts.value_title, horizontal=True,
+                      key="dist_axis", help=t("dist.axis_help"), persist_state="session")
+
+with st.spinner(t("dist.computing")):
+    scores = cache.group_scores(n, seed)
+labels = {g: t(f"group.{g}") for g in scores["group"].unique()}
+chosen = st.multiselect(t("dist.groups"), list(labels), default=list(labels), format_func=labels.get, key="dist_groups")
+scores = scores[scores["group"].isin(chosen)]
+
+example_images, example_scores = cache.notebook_examples()
+marks = [pd.DataFrame({"label": [t(f"example.{name}") for name in example_scores["name"]],
+                       "value": example_scores[column].to_numpy()})]
+mine = my_images.entries()[-MAX_MARKED:]
+if mine:
+    mine_scores = cache.score_images(my_images.model_inputs()[-MAX_MARKED:])
+    marks.append(pd.DataFrame({"label": [my_images.label(e) for e in mine], "value": mine_scores[column].to_numpy()}))
+marks = pd.concat(marks, ignore_index=True)
+
+if scores.empty:
+    st.warning(t("dist.no_groups"))
+    st.stop()
+edges = charts.edges_for(column, pd.concat([scores[column], marks["value"]]).to_numpy())
+bins = charts.histogram_bins(scores, column, edges, labels)
+st.altair_chart(charts.distribution_chart(bins, marks, column, edges), width="stretch")
+
+summary = summarise(scores)
+summary["group"] = summary["group"].map(labels)
+st.subheader(t("dist.summary"))
+st.dataframe(summary, hide_index=True, column_config={
+    "group": t("table.group"), "n": t("table.n"),
+    "mean": st.column_config.NumberColumn(t("table.mean"), format="%.4f"),
+    "median": st.column_config.NumberColumn(t("table.median"), format="%.4f"),
+    "share_above_half": st.column_config.NumberColumn(t("table.share_above_half"), format="percent"),
+    "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.3f")})
+d1, d2, d3 = st.columns(3)
+d1.download_button(t("dist.download_summary"), summary.to_csv(index=False).encode(), f"summary_n{n}_seed{seed}.csv",
+                   "text/csv", icon=":material/download:")
+d2.download_button(t("dist.download_bins"), bins.to_csv(index=False).encode(), f"histogram_{column}_n{n}_seed{seed}.csv",
+                   "text/csv", icon=":material/download:")
+d3.download_button(t("dist.download_scores"), scores.to_csv(index=False).encode(), f"scores_n{n}_seed{seed}.csv",
+                   "text/csv", icon=":material/download:")
+
+st.subheader(t("dist.examples_title"))
+st.caption(t("dist.examples_text"))
+for col, row in zip(st.columns(len(example_scores)), example_scores.itertuples()):
+    col.image(pictures.model_view(example_images[row.name], 5), width=140,
+              caption=t("dist.example_caption", name=t(f"example.{row.name}"), p=row.probability, logit=row.logit))
+
+with st.expander(t("dist.look_title")):
+    for group, images in cache.group_examples(10, seed).items():
+        if group in chosen:
+            st.image(pictures.strip(images, 3), caption=labels[group])

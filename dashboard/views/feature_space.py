@@ -1,0 +1,98 @@
+"""Feature space: why D scores inputs it never saw arbitrarily. PCA of D's features, logit vs distance from the
+head's line, OOD metrics of feature-space detectors, and fooling images climbed from noise."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache, feature_charts, my_images, pictures
+from dashboard.i18n import t
+
+N_CHOICES = (100, 300, 1000)
+SCATTER_CAP = 700  # points sent to the browser (each carries an ~1.9 kB PNG thumbnail); fits and metrics use all n
+MAX_STEPS = 100
+DETECTORS = ("raw_score", "mahalanobis", "knn", "feature_norm")
+FAR_GROUPS = ("gaussian", "binary", "uniform", "natural")  # the issue's "noise and photos"
+
+st.title(t("fs.title"))
+st.markdown(t("fs.intro"))
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([2, 1, 2])
+    n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="fs_n", help=t("fs.n_help"))
+    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="fs_seed")
+    fit = c3.radio(t("fs.fit"), cache.FIT_CHOICES, format_func=lambda f: t(f"fs.fit_{f}"), horizontal=True,
+                   key="fs_fit", help=t("fs.fit_help"))
+
+with st.spinner(t("fs.computing")):
+    view = cache.feature_space(n, seed, SCATTER_CAP)
+groups = view["groups"]
+label_of = {g: t(f"group.{g}") for g in groups}
+points = view["points"].assign(label=lambda f: f["group"].map(label_of))
+pca = view["pcas"][fit]
+ratio = pca.explained_variance_ratio_
+
+entries = my_images.entries()
+mine = None
+if entries:
+    mine = cache.feature_points(my_images.model_inputs(), view).assign(
+        label=t("fs.mine"), name=[my_images.label(e) for e in entries])
+
+views_box = st.container()  # drawn after the fooling controls below, so the path can appear in both views
+
+st.header(t("fs.fool_title"))
+st.markdown(t("fs.fool_intro"))
+f1, f2, f3 = st.columns([1, 2, 1])
+fool_seed = f1.number_input(t("fs.fool_seed"), 0, 2**31 - 1, 0, key="fs_fool_seed")
+steps = f2.slider(t("fs.fool_steps"), 0, MAX_STEPS, cache.FOOLING_STEPS, key="fs_fool_steps",
+                  help=t("fs.fool_steps_help", size=cache.FOOLING_STEP_SIZE))
+show_path = f3.toggle(t("fs.fool_show"), value=True, key="fs_fool_show")
+fool_images, path = cache.fooling_path(fool_seed, steps, view)
+path = path.assign(label=t("fs.fooling"))
+g1, g2, g3, g4 = st.columns([1, 1, 1, 2])
+g1.image(pictures.model_view(fool_images[0], 5), caption=t("fs.fool_start", p=path["probability"].iloc[0]))
+g2.image(pictures.model_view(fool_images[-1], 5), caption=t("fs.fool_end", k=steps, p=path["probability"].iloc[-1]))
+change = fool_images[-1] - fool_images[0]
+g3.image(pictures.model_view(change / max(float(np.abs(change).max()), 1e-6), 5),
+         caption=t("fs.fool_change", linf=float(np.abs(change).max())))
+reached = np.flatnonzero(path["probability"].to_numpy() >= 0.9)
+with g4:
+    st.metric(t("fs.fool_metric", k=steps), f"{path['probability'].iloc[-1]:.4f}",
+              delta=f"{path['probability'].iloc[-1] - path['probability'].iloc[0]:+.4f}")
+    st.caption(t("fs.fool_reached", step=int(reached[0])) if reached.size else t("fs.fool_not_reached"))
+st.altair_chart(feature_charts.fooling_chart(path), width="stretch")
+shown_path = path if show_path else None
+
+with views_box:
+    st.header(t("fs.views_title"))
+    st.markdown(t("fs.explained", pc1=100 * ratio[0], pc2=100 * ratio[1], total=100 * ratio.sum(),
+                  fit=t(f"fs.fit_{fit}")))
+    left, right = st.columns([1, 1])
+    with left:
+        st.altair_chart(feature_charts.pca_chart(points, fit, pca, view["w"], view["b"], groups, mine, shown_path),
+                        width="content", key="fs_pca_chart")
+    with right:
+        st.altair_chart(feature_charts.decomposition_chart(points, groups, mine, shown_path), width="stretch",
+                        key="fs_decomp_chart")
+    st.caption(t("fs.cap_note", per_group=view["per_group"], cap=SCATTER_CAP, n=n))
+    with st.expander(t("fs.how_to_read")):
+        st.markdown(t("fs.reading_views"))
+    if mine is None:
+        st.caption(t("fs.no_mine"))
+
+st.header(t("fs.metrics_title"))
+metrics = view["metrics"].assign(group=lambda f: f["group"].map(label_of))
+st.dataframe(metrics.drop(columns=["n_in", "n_out"]), hide_index=True, column_config={
+    "group": t("table.group"),
+    **{f"{d}_{m}": st.column_config.NumberColumn(t(f"fs.col_{m}", detector=t(f"fs.det_{d}")), format="%.3f")
+       for d in DETECTORS for m in ("auroc", "fpr95")}})
+far = view["metrics"][view["metrics"]["group"].isin(FAR_GROUPS)]
+if len(far):
+    means = {d: float(far[f"{d}_auroc"].mean()) for d in DETECTORS}
+    best = max(means["mahalanobis"], means["knn"])
+    verdict = "fs.verdict_features" if best > means["raw_score"] + 0.02 else "fs.verdict_raw"
+    st.markdown(t("fs.metrics_summary", raw=means["raw_score"], maha=means["mahalanobis"], knn=means["knn"],
+                  norm=means["feature_norm"]) + " " + t(verdict))
+with st.expander(t("fs.metrics_how")):
+    st.markdown(t("fs.metrics_definitions", n=n))
+st.download_button(t("fs.download_metrics"), view["metrics"].to_csv(index=False).encode(),
+                   f"ood_metrics_n{n}_seed{seed}.csv", "text/csv", icon=":material/download:")

@@ -1,0 +1,49 @@
+"""Home: the lesson in order, each step linking to its page, and a "predict, then reveal" prompt."""
+import streamlit as st
+
+from dashboard import cache, pictures
+from dashboard.i18n import t
+
+# (page file, i18n prefix): steps of the lesson in order. Later pages append a step here.
+STEPS = [
+    ("views/interpolation.py", "step.interpolation"),
+    ("views/distributions.py", "step.distributions"),
+    ("views/your_images.py", "step.your_images"),
+    ("views/weights.py", "step.weights"),
+]
+
+st.title(t("walk.title"))
+st.markdown(t("walk.intro"))
+st.markdown(t("walk.dx"))
+
+
+@st.fragment
+def predict_then_reveal() -> None:
+    """Students commit to a guess of D(noise) first; the button then shows the notebook's two noises."""
+    with st.container(border=True):
+        st.subheader(t("walk.predict_title"))
+        st.markdown(t("walk.predict_text"))
+        guess = st.slider(t("walk.guess"), 0.0, 1.0, 0.5, 0.01, key="walk_guess")
+        if st.button(t("walk.reveal"), type="primary", key="walk_reveal_button"):
+            st.session_state["walk_revealed"] = True
+        if not st.session_state.get("walk_revealed"):
+            return
+        images, scores = cache.notebook_examples()
+        cols = st.columns(2)
+        for col, name in zip(cols, ("noise", "binary")):
+            prob = float(scores.set_index("name").loc[name, "probability"])
+            with col:
+                st.image(pictures.model_view(images[name]), width=196, caption=t(f"example.{name}"))
+                st.metric(t("walk.real_score"), f"{prob:.4f}", delta=f"{prob - guess:+.2f}",
+                          delta_color="off", help=t("walk.delta_help"))
+        st.info(t("walk.after_reveal"))
+
+
+predict_then_reveal()
+
+st.header(t("walk.steps"))
+for number, (page, prefix) in enumerate(STEPS, start=1):
+    with st.container(border=True):
+        st.page_link(page, label=f"{number}. {t(prefix + '.title')}", icon=":material/arrow_forward:")
+        st.markdown(f"**{t('walk.notice')}** {t(prefix + '.notice')}")
+st.caption(t("walk.footer"))

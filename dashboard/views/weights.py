@@ -1,0 +1,97 @@
+"""Weights: which generator and discriminator are active (shipped or uploaded), the model card, loss curves, samples."""
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache, charts, pictures
+from dashboard.i18n import error_text, t
+from gan_core.weights import WEIGHTS_DIR
+
+WEIGHT_TYPES = ["pt", "pth", "safetensors"]
+
+
+def _choice_label(kind: str, wid: str) -> str:
+    if wid.startswith(cache.UPLOAD_PREFIX):
+        return t("weights.choice_upload", name=cache.uploaded(kind)["name"])
+    entry = cache.shipped(kind)[wid]
+    return t("weights.choice_shipped", name=wid, phase=entry.get("phase", "?"), seed=entry.get("seed", "?"))
+
+
+def _pick(kind: str) -> None:
+    key = f"weights_pick_{kind}"
+    st.session_state[key] = cache.active(kind).wid  # the widget always shows what is active (uploads switch it)
+    st.selectbox(t(f"weights.active_{kind}"), cache.weight_choices(kind), format_func=lambda w: _choice_label(kind, w),
+                 key=key, on_change=lambda: cache.set_active(kind, st.session_state[key]), help=t(f"weights.help_{kind}"))
+
+
+def _upload(kind: str) -> None:
+    file = st.file_uploader(t(f"weights.upload_{kind}"), type=WEIGHT_TYPES, key=f"weights_file_{kind}")
+    if file is None:
+        return
+    payload = file.getvalue()
+    sha = hashlib.sha256(payload).hexdigest()
+    failures = st.session_state.setdefault("weights_failures", {})  # sha -> message: a bad file is checked once
+    current = cache.uploaded(kind)
+    if current and current["sha256"] == sha:
+        st.success(t("weights.upload_ok", name=file.name), icon=":material/check_circle:")
+    elif (sha, kind) in failures:
+        st.error(failures[(sha, kind)], icon=":material/error:")
+    else:
+        try:
+            cache.upload_weights(payload, file.name, kind)
+        except Exception as exc:  # WeightsError or anything unexpected: a message, the active weights stay
+            failures[(sha, kind)] = t("weights.upload_failed", name=file.name, reason=error_text("weights", exc))
+            st.error(failures[(sha, kind)], icon=":material/error:")
+        else:
+            st.success(t("weights.upload_ok", name=file.name), icon=":material/check_circle:")
+
+
+st.title(t("weights.title"))
+st.markdown(t("weights.intro"))
+cols = st.columns(2)
+for col, kind in zip(cols, cache.KINDS):
+    with col, st.container(border=True):
+        _upload(kind)
+        _pick(kind)
+
+images, scores = cache.notebook_examples()
+st.subheader(t("weights.examples_title"))
+st.caption(t("weights.examples_text"))
+for col, row in zip(st.columns(len(scores)), scores.itertuples()):
+    col.image(pictures.model_view(images[row.name], 4), width=112, caption=t(f"example.{row.name}"))
+    col.metric("D(x)", f"{row.probability:.4f}")
+
+st.subheader(t("weights.card_title"))
+card = WEIGHTS_DIR / "README.md"
+if card.is_file():
+    with st.container(border=True, height=320):
+        st.markdown(card.read_text(encoding="utf-8", errors="replace"))
+else:
+    st.info(t("weights.no_card"))
+
+st.subheader(t("weights.loss_title"))
+logs = sorted(WEIGHTS_DIR.glob("*.csv"))
+if not logs:
+    st.info(t("weights.no_logs"))
+for path in logs:
+    try:
+        log = pd.read_csv(path)
+        st.altair_chart(charts.loss_chart(log, t("weights.loss_chart", name=path.name)), width="stretch")
+    except Exception:  # a malformed log must not take the page down
+        st.warning(t("weights.bad_log", name=path.name))
+        continue
+    st.download_button(t("weights.download_log", name=path.name), path.read_bytes(), path.name, "text/csv",
+                       key=f"weights_dl_{path.name}", icon=":material/download:")
+
+st.subheader(t("weights.grid_title"))
+grid_file = WEIGHTS_DIR / "sample_grid.png"
+gen = cache.active("generator")
+if grid_file.is_file() and gen.wid == cache.default_weights("generator"):
+    st.image(str(grid_file), caption=t("weights.grid_file"))
+    png = grid_file.read_bytes()
+else:
+    grid = pictures.upscale(pictures.grid(cache.generated_samples(64, 0), columns=8), 3)
+    st.image(grid, caption=t("weights.grid_live"))
+    png = pictures.png_bytes(grid)
+st.download_button(t("weights.download_grid"), png, "sample_grid.png", "image/png", icon=":material/download:")

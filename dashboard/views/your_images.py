@@ -1,0 +1,92 @@
+"""Your images: upload or draw, see each preprocessing step, the score, and where it falls against each group."""
+import pandas as pd
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from dashboard import cache, charts, my_images, pictures
+from dashboard.i18n import error_text, note_text, t
+
+FILE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
+REFERENCE_N, REFERENCE_SEED = 1000, 0  # the group scores each image's percentile is taken against
+
+st.title(t("mine.title"))
+st.markdown(t("mine.intro"))
+pipeline = st.radio(t("mine.pipeline"), ["notebook", "mnist"], format_func=lambda p: t(f"mine.pipeline_{p}"),
+                    horizontal=True, key="mine_pipeline", help=t("mine.pipeline_help"), persist_state="session")
+
+upload_tab, draw_tab = st.tabs([t("mine.tab_upload"), t("mine.tab_draw")])
+with upload_tab:
+    # A new key empties the uploader when the student clears the list (else its files would come straight back).
+    files = st.file_uploader(t("mine.uploader"), type=FILE_TYPES, accept_multiple_files=True,
+                             key=f"mine_files_{st.session_state.get('mine_uploader_round', 0)}", help=t("mine.uploader_help"))
+    for file in files or []:
+        try:
+            my_images.add_upload(file.name, file.getvalue(), pipeline)
+        except Exception as exc:  # any failure becomes a translated message; the page and earlier images stay
+            st.error(t("mine.upload_failed", name=file.name, reason=error_text("image", exc)), icon=":material/error:")
+
+with draw_tab:
+    st.caption(t("mine.draw_help"))
+    canvas_col, preview_col = st.columns([3, 2])
+    with canvas_col:
+        drawing = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", width=280,
+                            height=280, drawing_mode="freedraw", return_image_data=True, key="mine_canvas")
+    rgba = drawing.image_data
+    if rgba is not None and rgba[..., :3].max() > 0:
+        try:
+            entry = my_images.prepare_drawing(rgba, pipeline)
+        except Exception as exc:
+            preview_col.error(error_text("image", exc), icon=":material/error:")
+        else:
+            p = float(cache.score_images(entry["model_input"][None])["probability"].iloc[0])
+            preview_col.image(pictures.model_view(entry["model_input"]), width=196, caption=t("mine.model_view"))
+            preview_col.metric(t("mine.score"), f"{p:.4f}")
+            if preview_col.button(t("mine.keep_drawing"), icon=":material/add:", key="mine_keep",
+                                  disabled=my_images.has(entry["id"])):
+                my_images.add(entry)
+                st.rerun()
+
+items = my_images.entries()
+if not items:
+    st.info(t("mine.empty"))
+    st.stop()
+
+scores = cache.score_images(my_images.model_inputs())
+reference = cache.group_scores(REFERENCE_N, REFERENCE_SEED)
+pct = charts.percentiles(scores["logit"].to_numpy(), reference, "logit")  # logits: no ties where p rounds to 1
+group_labels = {g: t(f"group.{g}") for g in pct.columns}
+
+st.header(t("mine.list_title", count=len(items)))
+for i in reversed(range(len(items))):
+    entry, score = items[i], scores.iloc[i]
+    with st.container(border=True):
+        st.markdown(f"**{entry['name']}** · {t('mine.pipeline_' + entry['pipeline'])} · {entry['format']}")
+        c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
+        c1.image(entry["original"], caption=t("mine.original"))
+        c2.image(entry["gray"], caption=t("mine.gray"))
+        c3.image(pictures.model_view(entry["model_input"]), width=196, caption=t("mine.model_view"))
+        with c4:
+            st.metric(t("mine.score"), f"{score['probability']:.4f}", help=t("mine.logit_is", logit=score["logit"]))
+            st.caption(" · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns))
+            for note in entry["notes"]:
+                st.caption(t("mine.note", note=note_text(note)))
+
+table = pd.DataFrame({t("table.name"): [e["name"] for e in items],
+                      t("table.source"): [t("mine.source_" + e["source"]) for e in items],
+                      t("table.pipeline"): [e["pipeline"] for e in items],
+                      t("table.probability"): scores["probability"], t("table.logit"): scores["logit"],
+                      **{t("table.percentile", group=group_labels[g]): pct[g].round(1) for g in pct.columns}})
+st.subheader(t("mine.table_title"))
+st.caption(t("mine.table_caption", n=REFERENCE_N))
+st.dataframe(table, hide_index=True)
+d1, d2 = st.columns(2)
+d1.download_button(t("mine.download_csv"), table.to_csv(index=False).encode(), "my_images_scores.csv", "text/csv",
+                   icon=":material/download:")
+
+
+def _clear() -> None:
+    my_images.clear()
+    st.session_state["mine_uploader_round"] = st.session_state.get("mine_uploader_round", 0) + 1
+
+
+d2.button(t("mine.clear"), icon=":material/delete:", on_click=_clear, key="mine_clear")
