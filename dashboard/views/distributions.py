@@ -62,9 +62,9 @@ st.subheader(t("dist.examples_title"))
 st.caption(t("dist.examples_text"))
 for col, row in zip(st.columns(len(example_scores)), example_scores.itertuples()):
     col.image(pictures.model_view(example_images[row.name], 5), width=140,
-              caption=t("dist.example_caption", name=t(f"example.{row.name}"), p=row.probability, logit=row.logit))
+              output_format="PNG", caption=t("dist.example_caption", name=t(f"example.{row.name}"), p=row.probability, logit=row.logit))
 
 with st.expander(t("dist.look_title")):
     for group, images in cache.group_examples(10, seed).items():
         if group in chosen:
-            st.image(pictures.strip(images, 3), caption=labels[group])
+            st.image(pictures.strip(images, 3), caption=labels[group], output_format="PNG")

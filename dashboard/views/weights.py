@@ -59,7 +59,7 @@ images, scores = cache.notebook_examples()
 st.subheader(t("weights.examples_title"))
 st.caption(t("weights.examples_text"))
 for col, row in zip(st.columns(len(scores)), scores.itertuples()):
-    col.image(pictures.model_view(images[row.name], 4), width=112, caption=t(f"example.{row.name}"))
+    col.image(pictures.model_view(images[row.name], 4), width=112, output_format="PNG", caption=t(f"example.{row.name}"))
     col.metric("D(x)", f"{row.probability:.4f}")
 
 st.subheader(t("weights.card_title"))
@@ -88,10 +88,10 @@ st.subheader(t("weights.grid_title"))
 grid_file = WEIGHTS_DIR / "sample_grid.png"
 gen = cache.active("generator")
 if grid_file.is_file() and gen.wid == cache.default_weights("generator"):
-    st.image(str(grid_file), caption=t("weights.grid_file"))
+    st.image(str(grid_file), output_format="PNG", caption=t("weights.grid_file"))
     png = grid_file.read_bytes()
 else:
     grid = pictures.upscale(pictures.grid(cache.generated_samples(64, 0), columns=8), 3)
-    st.image(grid, caption=t("weights.grid_live"))
+    st.image(grid, output_format="PNG", caption=t("weights.grid_live"))
     png = pictures.png_bytes(grid)
 st.download_button(t("weights.download_grid"), png, "sample_grid.png", "image/png", icon=":material/download:")
