@@ -53,10 +53,11 @@ def _detect_format(data: bytes) -> str:
                            f"{MAX_WEIGHTS_BYTES // 2**20} MB limit", size_mb=len(data) // 2**20)
     if data[:4] == b"PK\x03\x04":
         return "torch_zip"
-    if data[:1] == b"\x80":  # a pickle protocol opcode: torch's legacy (non-zip) format
-        return "torch_legacy"
+    # safetensors first: its u64 header length can itself start with byte 0x80 (a 2,176-byte header does).
     if len(data) >= 10 and data[8:9] == b"{":  # u64 header length, then a JSON header
         return "safetensors"
+    if data[:1] == b"\x80":  # a pickle protocol opcode: torch's legacy (non-zip) format
+        return "torch_legacy"
     raise WeightsError("not_weights", "not a PyTorch (.pt) or safetensors file")
 
 
