@@ -376,6 +376,13 @@ def t(key: str, lang: str | None = None, **fmt) -> str:
     return string.Formatter().vformat(text, (), _Blank(fmt)) if fmt else text
 
 
+def option_text(prefix: str):
+    """A widget's format_func: option -> t(prefix + option) in this run's language, fixed now (the function is
+    also called after the run, e.g. by AppTest, when the session's language can no longer be looked up)."""
+    lang = language()
+    return lambda option: t(f"{prefix}{option}", lang)
+
+
 def error_text(area: str, exc: BaseException) -> str:
     """A translated message for a gan_core error with a stable `code` (area "image" or "weights")."""
     key = f"error.{area}.{getattr(exc, 'code', 'other')}"

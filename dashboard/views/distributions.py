@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, charts, my_images, pictures
-from dashboard.i18n import t
+from dashboard.i18n import option_text, t
 from gan_core.scoring import summarise
 
 N_CHOICES = (50, 100, 250, 500, 1000, 2000)
@@ -16,7 +16,7 @@ with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 2])
     n = c1.select_slider(t("dist.n"), N_CHOICES, value=500, key="dist_n", help=t("dist.n_help"), persist_state="session")
     seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="dist_seed", persist_state="session")
-    column = c3.radio(t("dist.axis"), ["probability", "logit"], format_func=charts.value_title, horizontal=True,
+    column = c3.radio(t("dist.axis"), ["probability", "logit"], format_func=option_text("axis."), horizontal=True,
                       key="dist_axis", help=t("dist.axis_help"), persist_state="session")
 
 with st.spinner(t("dist.computing")):

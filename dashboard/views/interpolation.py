@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import cache, charts, pictures
-from dashboard.i18n import t
+from dashboard.i18n import option_text, t
 
 NOTEBOOK_SEED = 108
 STRIP_ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)  # the notebook's
@@ -26,7 +26,7 @@ with st.container(border=True):
     seed2 = c2.number_input(t("interp.seed2"), 0, 2**31 - 1, NOTEBOOK_SEED, key="interp_seed2",
                             help=t("interp.seed2_help"), persist_state="session")
     with c3:
-        mode = st.radio(t("interp.mode"), ["linear", "spherical"], format_func=lambda m: t(f"interp.mode_{m}"),
+        mode = st.radio(t("interp.mode"), ["linear", "spherical"], format_func=option_text("interp.mode_"),
                         horizontal=True, key="interp_mode", help=t("interp.mode_help"), persist_state="session")
         b1, b2 = st.columns(2)
         b1.button(t("interp.random_pair"), icon=":material/casino:", key="interp_random",

@@ -21,8 +21,9 @@ def _choice_label(kind: str, wid: str) -> str:
 def _pick(kind: str) -> None:
     key = f"weights_pick_{kind}"
     st.session_state[key] = cache.active(kind).wid  # the widget always shows what is active (uploads switch it)
-    st.selectbox(t(f"weights.active_{kind}"), cache.weight_choices(kind), format_func=lambda w: _choice_label(kind, w),
-                 key=key, on_change=lambda: cache.set_active(kind, st.session_state[key]), help=t(f"weights.help_{kind}"))
+    labels = {wid: _choice_label(kind, wid) for wid in cache.weight_choices(kind)}
+    st.selectbox(t(f"weights.active_{kind}"), list(labels), format_func=labels.get, key=key,
+                 on_change=lambda: cache.set_active(kind, st.session_state[key]), help=t(f"weights.help_{kind}"))
 
 
 def _upload(kind: str) -> None:
@@ -31,20 +32,18 @@ def _upload(kind: str) -> None:
         return
     payload = file.getvalue()
     sha = hashlib.sha256(payload).hexdigest()
-    failures = st.session_state.setdefault("weights_failures", {})  # sha -> message: a bad file is checked once
+    failures = st.session_state.setdefault("weights_failures", {})  # (sha, kind) -> error: a bad file is checked once
     current = cache.uploaded(kind)
-    if current and current["sha256"] == sha:
-        st.success(t("weights.upload_ok", name=file.name), icon=":material/check_circle:")
-    elif (sha, kind) in failures:
-        st.error(failures[(sha, kind)], icon=":material/error:")
-    else:
+    if not (current and current["sha256"] == sha) and (sha, kind) not in failures:
         try:
             cache.upload_weights(payload, file.name, kind)
         except Exception as exc:  # WeightsError or anything unexpected: a message, the active weights stay
-            failures[(sha, kind)] = t("weights.upload_failed", name=file.name, reason=error_text("weights", exc))
-            st.error(failures[(sha, kind)], icon=":material/error:")
-        else:
-            st.success(t("weights.upload_ok", name=file.name), icon=":material/check_circle:")
+            failures[(sha, kind)] = exc
+    if (sha, kind) in failures:
+        reason = error_text("weights", failures[(sha, kind)])
+        st.error(t("weights.upload_failed", name=file.name, reason=reason), icon=":material/error:")
+    else:
+        st.success(t("weights.upload_ok", name=file.name), icon=":material/check_circle:")
 
 
 st.title(t("weights.title"))

@@ -4,14 +4,14 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from dashboard import cache, charts, my_images, pictures
-from dashboard.i18n import error_text, note_text, t
+from dashboard.i18n import error_text, note_text, option_text, t
 
 FILE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
 REFERENCE_N, REFERENCE_SEED = 1000, 0  # the group scores each image's percentile is taken against
 
 st.title(t("mine.title"))
 st.markdown(t("mine.intro"))
-pipeline = st.radio(t("mine.pipeline"), ["notebook", "mnist"], format_func=lambda p: t(f"mine.pipeline_{p}"),
+pipeline = st.radio(t("mine.pipeline"), ["notebook", "mnist"], format_func=option_text("mine.pipeline_"),
                     horizontal=True, key="mine_pipeline", help=t("mine.pipeline_help"), persist_state="session")
 
 upload_tab, draw_tab = st.tabs([t("mine.tab_upload"), t("mine.tab_draw")])

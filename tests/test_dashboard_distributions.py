@@ -1,0 +1,110 @@
+"""Score distributions page (AppTest): N, seed and axis controls, the summary table against gan_core, marks."""
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import TEXT
+from gan_core import data, scoring
+from gan_core.weights import WEIGHTS_DIR, load_model
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+PAGE = "views/distributions.py"
+
+
+def open_page(n: int = 50, **state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["dist_n"] = n
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def summary(at):
+    return at.dataframe[0].value
+
+
+def chart_bytes(at) -> bytes:
+    return at.get("vega_lite_chart")[0].proto.SerializeToString()
+
+
+def in_chart(at, text: str) -> bool:
+    """Text in the chart's spec (JSON, non-ASCII escaped) or its data (Arrow, UTF-8)."""
+    raw = chart_bytes(at)
+    return text.encode() in raw or json.dumps(text)[1:-1].encode() in raw
+
+
+def test_renders_every_group_with_n_images_each():
+    at = open_page(50)
+    assert at.title[0].value == TEXT["dist.title"]["ru"]
+    table = summary(at)
+    expected = [TEXT[f"group.{g}"]["ru"] for g in data.group_sources(None)]
+    assert list(table["group"]) == expected
+    assert (table["n"] == 50).all()
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_changing_n_changes_the_counts():
+    at = open_page(50)
+    at.select_slider(key="dist_n").set_value(100).run()
+    assert not at.exception
+    assert (summary(at)["n"] == 100).all()
+
+
+def test_summary_matches_gan_core_directly():
+    at = open_page(50, dist_seed=3)
+    generator = load_model(WEIGHTS_DIR / "generator.pt", "generator")
+    discriminator = load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator")
+    groups = {name: make(50, 3) for name, make in data.group_sources(generator).items()}
+    expected = scoring.summarise(scoring.score_groups(discriminator, groups))
+    shown = summary(at)
+    assert shown["mean"].to_numpy() == pytest.approx(expected["mean"].to_numpy(), abs=1e-5)
+    assert shown["share_above_half"].to_numpy() == pytest.approx(expected["share_above_half"].to_numpy())
+
+
+def test_seed_and_axis_change_what_is_shown():
+    at = open_page(50)
+    first = summary(at)["mean"].to_numpy()
+    chart = chart_bytes(at)
+    at.number_input(key="dist_seed").set_value(1).run()
+    assert not (summary(at)["mean"].to_numpy() == first).all()
+    at.radio(key="dist_axis").set_value("logit").run()
+    assert not at.exception
+    assert in_chart(at, TEXT["axis.logit"]["ru"]) and chart_bytes(at) != chart
+
+
+def test_the_notebooks_examples_are_marked_and_shown():
+    at = open_page(50)
+    for name in ("noise", "binary", "generated", "cat"):
+        assert in_chart(at, TEXT[f"example.{name}"]["ru"])
+    assert len([img for img in at.image if "D =" in img.captions[0]]) == 4
+
+
+def test_deselecting_every_group_warns_instead_of_failing():
+    at = open_page(50)
+    at.multiselect(key="dist_groups").set_value([]).run()
+    assert not at.exception
+    assert at.warning[0].value == TEXT["dist.no_groups"]["ru"]
+
+
+def test_a_scored_image_of_this_session_is_marked_on_the_axis():
+    import numpy as np
+
+    from dashboard import my_images
+
+    entry = {"id": "test:1", "name": "my_digit.png", "source": "upload", "pipeline": "mnist",
+             "model_input": np.zeros((28, 28), np.float32), "original": np.zeros((4, 4, 3), np.uint8),
+             "gray": np.zeros((4, 4), np.uint8), "notes": [], "format": "png"}
+    at = open_page(50, **{my_images.KEY: [entry]})
+    assert in_chart(at, my_images.label(entry))
+
+
+def test_switching_language_changes_the_title_and_group_names():
+    at = open_page(50)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == TEXT["dist.title"]["en"]
+    assert summary(at)["group"].iloc[0] == TEXT["group.real"]["en"]

@@ -1,0 +1,93 @@
+"""Interpolation page (AppTest): the notebook's pair and hash, the alpha slider, linear vs spherical, seeds."""
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import TEXT
+from gan_core import notebook
+from gan_core.weights import WEIGHTS_DIR, load_model
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+PAGE = "views/interpolation.py"
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model(WEIGHTS_DIR / "generator.pt", "generator"), load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator")
+
+
+def score(at) -> float:
+    return float(at.metric[0].value)
+
+
+def test_renders_the_notebook_pair_and_its_hash(shipped):
+    at = open_page()
+    assert at.title[0].value == TEXT["interp.title"]["ru"]
+    assert [n.value for n in at.number_input] == [108, 108]
+    assert len(at.image) == 6  # the five notebook alphas and the current one
+    assert at.code[0].value == notebook.run_notebook(*shipped)["task1_hash"]
+
+
+def test_moving_alpha_changes_the_image_and_the_score(shipped):
+    at = open_page()
+    before_url, before = at.image[-1].value[0], score(at)
+    at.slider(key="interp_alpha").set_value(1.0).run()
+    assert not at.exception
+    assert at.image[-1].value[0] != before_url
+    assert score(at) != before
+    generator, discriminator = shipped
+    z1, _ = notebook.notebook_latent_pair(108)
+    with torch.inference_mode():
+        expected = discriminator.eval()(generator.eval()(z1)).item()
+    assert score(at) == pytest.approx(expected, abs=1e-4)  # alpha=1 is z1's digit
+
+
+def test_the_strip_scores_the_notebook_alphas(shipped):
+    at = open_page()
+    generator, discriminator = shipped
+    z1, z2 = notebook.notebook_latent_pair(108)
+    images = notebook.mixed_images(generator, z1, z2)
+    with torch.inference_mode():
+        expected = [discriminator.eval()(x).item() for x in images]
+    shown = [float(img.captions[0].rsplit("=", 1)[1]) for img in at.image[:5]]
+    assert shown == pytest.approx(expected, abs=1e-4)
+
+
+def test_spherical_mixing_changes_the_middle_not_the_ends():
+    at = open_page()
+    linear = [img.captions[0] for img in at.image[:5]]
+    at.radio(key="interp_mode").set_value("spherical").run()
+    spherical = [img.captions[0] for img in at.image[:5]]
+    assert spherical[0] == linear[0] and spherical[-1] == linear[-1]
+    assert spherical[2] != linear[2]
+
+
+def test_seeds_and_the_random_pair_button_change_the_path():
+    at = open_page()
+    first = at.code[0].value
+    at.number_input(key="interp_seed1").set_value(7).run()
+    assert at.code[0].value != first  # z1 changed, so the alpha=1 image and its hash did
+    at.button(key="interp_random").click().run()
+    assert [n.value for n in at.number_input] != [7, 108]
+    at.button(key="interp_reset").click().run()
+    assert [n.value for n in at.number_input] == [108, 108]
+    assert at.code[0].value == first
+
+
+def test_switching_language_changes_the_title():
+    at = open_page()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == TEXT["interp.title"]["en"]
+    assert at.metric[0].label == TEXT["interp.score"]["en"]

@@ -1,0 +1,161 @@
+"""Weights page (AppTest): shipped choices, uploads that become active in this session only, refused files that
+leave the active weights alone, the model card / loss logs / sample grid."""
+import io
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import TEXT
+from gan_core import notebook
+from gan_core.models import ConvDiscriminator, ConvGenerator, init_dcgan_weights
+from gan_core.seeding import set_seed
+from gan_core.weights import WEIGHTS_DIR, load_model, shipped_weights
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+PAGE = "views/weights.py"
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_scores(at) -> list[float]:
+    return [float(m.value) for m in at.metric]
+
+
+def expected_scores(generator, discriminator) -> list[float]:
+    result = notebook.run_notebook(generator, discriminator)
+    return [result[f"{name}_prob"] for name in ("noise", "binary", "generated", "cat")]
+
+
+def uploader(at, kind: str):
+    return next(u for u in at.file_uploader if u.key == f"weights_file_{kind}")
+
+
+def fresh(model_class, seed: int):
+    set_seed(seed)
+    model = model_class()
+    model.apply(init_dcgan_weights)
+    return model.eval()
+
+
+def pt_bytes(model) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def shipped_generator():
+    return load_model(WEIGHTS_DIR / "generator.pt", "generator")
+
+
+def test_lists_the_shipped_weights_and_scores_with_the_default(shipped_generator):
+    at = open_page()
+    assert at.title[0].value == TEXT["weights.title"]["ru"]
+    assert at.selectbox(key="weights_pick_generator").options[0].startswith("generator.pt")
+    disc = at.selectbox(key="weights_pick_discriminator")
+    assert [o.split(" ")[0] for o in disc.options] == list(shipped_weights(kind="discriminator"))
+    default = load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator")
+    assert shown_scores(at) == pytest.approx(expected_scores(shipped_generator, default), abs=1e-4)
+
+
+def test_choosing_another_shipped_discriminator_scores_with_it(shipped_generator):
+    at = open_page()
+    other = list(shipped_weights(kind="discriminator"))[1]
+    at.selectbox(key="weights_pick_discriminator").set_value(other).run()
+    assert not at.exception
+    assert at.selectbox(key="weights_pick_discriminator").value == other
+    expected = expected_scores(shipped_generator, load_model(WEIGHTS_DIR / other, "discriminator"))
+    assert shown_scores(at) == pytest.approx(expected, abs=1e-4)
+
+
+def test_an_uploaded_discriminator_becomes_active_in_this_session_only(shipped_generator):
+    mine = fresh(ConvDiscriminator, 5)
+    at = open_page()
+    default_scores = shown_scores(at)
+    uploader(at, "discriminator").set_value(("my_disc.pt", pt_bytes(mine), "application/octet-stream")).run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="weights_pick_discriminator").value.startswith("upload:")
+    assert shown_scores(at) == pytest.approx(expected_scores(shipped_generator, mine), abs=1e-4)
+    assert shown_scores(at) != pytest.approx(default_scores, abs=1e-4)
+    other_session = open_page()  # a second browser session: shipped default, its cache untouched
+    assert other_session.selectbox(key="weights_pick_discriminator").value == "discriminator.pt"
+    assert not any(o.startswith("upload:") for o in other_session.selectbox(key="weights_pick_discriminator").options)
+    assert shown_scores(other_session) == pytest.approx(default_scores, abs=1e-6)
+
+
+def test_an_uploaded_safetensors_generator_changes_the_generated_digit():
+    from safetensors.torch import save
+
+    mine = fresh(ConvGenerator, 6)
+    default = load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator")
+    at = open_page()
+    payload = save({k: v.contiguous() for k, v in mine.state_dict().items()})
+    uploader(at, "generator").set_value(("gen.safetensors", payload, "application/octet-stream")).run()
+    assert not at.exception and not at.error
+    assert shown_scores(at) == pytest.approx(expected_scores(mine, default), abs=1e-4)
+
+
+@pytest.mark.parametrize("payload, code", [
+    (b"", "empty"),
+    (b"definitely not weights", "not_weights"),
+    (None, "keys"),  # a generator's state_dict offered as a discriminator
+])
+def test_a_refused_file_keeps_the_active_weights(payload, code):
+    at = open_page()
+    before = shown_scores(at)
+    payload = pt_bytes(fresh(ConvGenerator, 1)) if payload is None else payload
+    uploader(at, "discriminator").set_value(("bad.pt", payload, "application/octet-stream")).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "bad.pt" in message and "Traceback" not in message
+    assert TEXT[f"error.weights.{code}"]["ru"].split("{")[0].strip(" .") in message
+    assert at.selectbox(key="weights_pick_discriminator").value == "discriminator.pt"
+    assert shown_scores(at) == before
+
+
+class _Exploit:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_a_pickle_that_would_run_code_is_refused_and_runs_nothing(tmp_path):
+    target = tmp_path / "pwned.txt"
+    at = open_page(lang="en")
+    payload = pickle.dumps({"layers.0.weight": _Exploit(str(target))}, protocol=2)
+    uploader(at, "discriminator").set_value(("evil.pt", payload, "application/octet-stream")).run()
+    assert not at.exception
+    assert TEXT["error.weights.unsafe"]["en"].split(";")[0] in at.error[0].value
+    assert not target.exists()
+    assert at.selectbox(key="weights_pick_discriminator").value == "discriminator.pt"
+
+
+def test_card_loss_curves_and_sample_grid():
+    at = open_page()
+    infos = [i.value for i in at.info]
+    assert (TEXT["weights.no_card"]["ru"] in infos) != (WEIGHTS_DIR / "README.md").is_file()
+    logs = list(WEIGHTS_DIR.glob("*.csv"))
+    assert (TEXT["weights.no_logs"]["ru"] in infos) != bool(logs)
+    assert len(at.get("vega_lite_chart")) == len(logs)
+    assert at.image[-1].captions[0] in (TEXT["weights.grid_file"]["ru"], TEXT["weights.grid_live"]["ru"])
+
+
+def test_switching_language_changes_the_title():
+    at = open_page()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == TEXT["weights.title"]["en"]
+    assert at.selectbox(key="weights_pick_discriminator").label == TEXT["weights.active_discriminator"]["en"]
