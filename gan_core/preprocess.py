@@ -2,7 +2,8 @@
 
 Policies (each tested in tests/test_hostile_images.py):
 - the format is decided by magic bytes against ALLOWED_FORMATS, never by the file name;
-- the pixel count is read from the header (parsed here) and refused over MAX_PIXELS before any pixel is decoded;
+- the pixel count is read from the header (gan_core.image_headers) and refused over MAX_PIXELS before any
+  pixel is decoded;
 - alpha is composited onto a stated background using alpha only: the colour under alpha=0 never matters;
 - 16-bit input is scaled to 8 bits (/257), never clipped;
 - animations (GIF, APNG, animated WebP): the first frame is used, with the note "first_frame_of_animation";
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from .image_headers import detect_format, exif_orientation, header_size, is_animated
 
 MAX_PIXELS = 25_000_000  # the same value as OPENCV_IO_MAX_IMAGE_PIXELS in gan_core/__init__.py
 MAX_BYTES = 20 * 1024 * 1024
@@ -55,149 +58,27 @@ class PreparedImage:
         return torch.from_numpy(self.model_input.copy()).view(1, 1, SIDE, SIDE)
 
 
-# ---- format and header: pure byte parsing, nothing decoded ----
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
-          (b"BM", "bmp"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"%PDF", "pdf"))
-
-
+# ---- format and size, from the bytes alone (gan_core.image_headers) ----
 def sniff_format(data: bytes) -> str:
     """Magic bytes -> one of ALLOWED_FORMATS; anything else raises ImageError (empty / unsupported_format)."""
     if not data:
         raise ImageError("empty")
-    found = next((fmt for magic, fmt in _MAGIC if data.startswith(magic)), None)
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        found = "webp"
-    elif data[4:8] == b"ftyp":  # ISO media: HEIC (iPhone photos), AVIF
-        found = data[8:12].decode("ascii", "replace").strip()
-    elif found is None and data[:1] == b"P" and data[1:2] in b"1234567" and data[2:3].isspace():
-        found = "pnm"  # PGM/PPM/PBM: no compression, so a tiny file may claim any size
-    elif found is None:
-        head = data[:1024]
-        text = all(b >= 0x20 or b in b"\t\n\r" for b in head)
-        found = "svg" if b"<svg" in head.lower() else "text" if text else "unknown"
-    if found not in ALLOWED_FORMATS:
-        raise ImageError("unsupported_format", detected=found)
-    return found
-
-
-_SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # JPEG frame headers (DHT, JPG, DAC excluded)
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int]:
-    pos = 2
-    while True:  # walk the marker segments up to the first frame header
-        if data[pos] != 0xFF:
-            raise ValueError("not a marker")
-        while data[pos] == 0xFF:
-            pos += 1
-        marker, pos = data[pos], pos + 1
-        if marker in _SOF:
-            height, width = struct.unpack_from(">HH", data, pos + 3)
-            return width, height
-        if marker in (0xD9, 0xDA):
-            raise ValueError("no frame header before the image data")
-        if not (0xD0 <= marker <= 0xD8 or marker == 0x01):  # these markers have no length field
-            pos += struct.unpack_from(">H", data, pos)[0]
-
-
-def _gif_table(flags: int) -> int:
-    return 3 << ((flags & 7) + 1) if flags & 0x80 else 0  # colour table bytes
-
-
-def _gif_frames(data: bytes) -> list[tuple[int, int]]:
-    """(right, bottom) of every frame, found by walking the blocks; tolerates a missing trailer."""
-    pos, frames = 13 + _gif_table(data[10]), []
-    while pos < len(data) and data[pos] != 0x3B:  # 0x3B: trailer
-        if data[pos] == 0x2C:  # image descriptor, then its colour table and LZW code size
-            left, top, width, height, flags = struct.unpack_from("<HHHHB", data, pos + 1)
-            frames.append((left + width, top + height))
-            pos += 11 + _gif_table(flags)
-        elif data[pos] == 0x21:  # extension: introducer and label
-            pos += 2
-        else:
-            raise ValueError("unknown GIF block")
-        while pos < len(data) and data[pos]:  # data sub-blocks, ended by a zero length
-            pos += data[pos] + 1
-        pos += 1
-    return frames
-
-
-def _webp_size(data: bytes) -> tuple[int, int]:
-    chunk = data[12:16]
-    if chunk == b"VP8X":  # extended: 24-bit canvas size minus one
-        return ((struct.unpack_from("<I", data, 24)[0] & 0xFFFFFF) + 1,
-                (struct.unpack_from("<I", data, 27)[0] & 0xFFFFFF) + 1)
-    if chunk == b"VP8L":  # lossless: 14-bit sizes minus one after the 0x2F signature
-        bits = struct.unpack_from("<I", data, 21)[0]
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8 ":  # lossy: 14-bit sizes after the frame tag and start code
-        width, height = struct.unpack_from("<HH", data, 26)
-        return width & 0x3FFF, height & 0x3FFF
-    raise ValueError("unknown WebP chunk")
-
-
-def _bmp_size(data: bytes) -> tuple[int, int]:
-    if struct.unpack_from("<I", data, 14)[0] == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes
-        return struct.unpack_from("<HH", data, 18)
-    width, height = struct.unpack_from("<ii", data, 18)
-    return abs(width), abs(height)  # negative height: top-down rows
-
-
-def _gif_size(data: bytes) -> tuple[int, int]:
-    width, height = struct.unpack_from("<HH", data, 6)  # logical screen; a frame may claim more
-    frames = _gif_frames(data)
-    return max([width] + [r for r, _ in frames]), max([height] + [b for _, b in frames])
-
-
-def _png_size(data: bytes) -> tuple[int, int]:
-    if data[12:16] != b"IHDR":
-        raise ValueError("IHDR is not the first chunk")
-    return struct.unpack_from(">II", data, 16)
-
-
-_SIZE_READERS = {"png": _png_size, "jpeg": _jpeg_size, "gif": _gif_size, "bmp": _bmp_size, "webp": _webp_size}
+    fmt = detect_format(data)
+    if fmt not in ALLOWED_FORMATS:
+        raise ImageError("unsupported_format", detected=fmt)
+    return fmt
 
 
 def read_header_size(data: bytes, fmt: str) -> tuple[int, int]:
     """(width, height) from the header alone; ImageError("corrupt") when the header cannot be parsed."""
     try:
-        width, height = _SIZE_READERS[fmt](data)
+        width, height = header_size(data, fmt)
     except (IndexError, ValueError, struct.error) as exc:
-        raise ImageError("corrupt", reason=f"the {fmt} header is damaged ({exc or 'truncated'})") from None
+        why = str(exc) if type(exc) is ValueError else "it ends too early"
+        raise ImageError("corrupt", reason=f"the {fmt} header is damaged: {why}") from None
     if width <= 0 or height <= 0:
         raise ImageError("corrupt", reason=f"the header says {width}x{height} pixels")
     return width, height
-
-
-def _is_animated(data: bytes, fmt: str) -> bool:
-    if fmt == "gif":
-        return len(_gif_frames(data)) > 1
-    if fmt == "webp":
-        return data[12:16] == b"VP8X" and bool(data[20] & 0x02)  # VP8X animation flag
-    if fmt != "png":
-        return False
-    pos = 8
-    while pos + 12 <= len(data):  # APNG: an acTL chunk before the first IDAT
-        length, kind = struct.unpack_from(">I4s", data, pos)
-        if kind in (b"acTL", b"IDAT"):
-            return kind == b"acTL" and struct.unpack_from(">I", data, pos + 8)[0] > 1
-        pos += 12 + length
-    return False
-
-
-def _exif_orientation(blob: bytes) -> int:
-    """The Orientation tag (1..8) of a TIFF-structured EXIF blob; 1 when absent or unreadable."""
-    blob = blob[6:] if blob.startswith(b"Exif\x00\x00") else blob
-    order = {b"II": "<", b"MM": ">"}.get(blob[:2])
-    try:
-        ifd = struct.unpack_from(order + "I", blob, 4)[0]
-        for i in range(struct.unpack_from(order + "H", blob, ifd)[0]):
-            tag, _, _, value = struct.unpack_from(order + "HHIH", blob, ifd + 2 + 12 * i)
-            if tag == 0x0112:
-                return value if 1 <= value <= 8 else 1
-    except (TypeError, struct.error):
-        pass
-    return 1
 
 
 def _orient(image: np.ndarray, orientation: int) -> np.ndarray:
@@ -230,8 +111,9 @@ def _flatten(image: np.ndarray, background, bgr: bool):
     channels, peak = image.shape[2], 65535 if image.dtype == np.uint16 else 255
     alpha = image[..., -1] if channels in (2, 4) else None
     alpha = None if alpha is not None and alpha.min() == peak else alpha  # fully opaque
-    code = {3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY} if bgr else {3: cv2.COLOR_RGB2GRAY, 4: cv2.COLOR_RGBA2GRAY}
-    gray = cv2.cvtColor(image, code[channels]) if channels >= 3 else image[..., 0]
+    to_gray = ({3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY} if bgr
+               else {3: cv2.COLOR_RGB2GRAY, 4: cv2.COLOR_RGBA2GRAY})
+    gray = cv2.cvtColor(image, to_gray[channels]) if channels >= 3 else image[..., 0]
     if background is None:
         weight = np.ones_like(gray, np.float64) if alpha is None else alpha.astype(np.float64)
         ink = (gray * weight).sum() / max(weight.sum(), 1) / peak
@@ -267,8 +149,8 @@ def decode_gray(data: bytes, background: int = 255) -> tuple[np.ndarray, np.ndar
     if image.dtype not in (np.uint8, np.uint16):
         raise ImageError("unsupported_format", detected=f"{fmt} {image.dtype}")
     exif = [bytes(np.asarray(b).ravel()) for k, b in zip(np.ravel(kinds), blobs) if k == cv2.IMAGE_METADATA_EXIF]
-    orientation = _exif_orientation(exif[0]) if exif else 1
-    notes = ("first_frame_of_animation",) * _is_animated(data, fmt) + ("exif_rotated",) * (orientation != 1)
+    orientation = exif_orientation(exif[0]) if exif else 1
+    notes = ("first_frame_of_animation",) * is_animated(data, fmt) + ("exif_rotated",) * (orientation != 1)
     rgb, gray, more = _flatten(_orient(image, orientation), background, bgr=True)
     return rgb, gray, notes + more
 
@@ -291,21 +173,25 @@ def is_dark_on_light(gray: np.ndarray) -> bool:
 def mnist_pipeline(gray: np.ndarray) -> np.ndarray:
     """As MNIST was made: light ink on black, cropped to the ink, fitted in 20x20 keeping the aspect,
     centred by centre of mass in 28x28. Ink -> +1, background -> -1; a blank image -> all -1."""
-    ink = (255 - gray if is_dark_on_light(gray) else gray).astype(np.float32)
-    ink = np.clip(ink - np.median(_border(ink)), 0, None)  # the paper's own level -> 0
-    out = np.zeros((SIDE, SIDE), np.float32)
-    if ink.max() > 0:
-        rows, cols = np.nonzero(ink > INK_THRESHOLD * ink.max())
-        crop = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
-        scale = BOX / max(crop.shape)
-        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-        small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
-        small /= small.max()
-        ys, xs = np.indices(small.shape)
-        top = int(np.clip(round(CENTRE - (ys * small).sum() / small.sum()), 0, SIDE - small.shape[0]))
-        left = int(np.clip(round(CENTRE - (xs * small).sum() / small.sum()), 0, SIDE - small.shape[1]))
-        out[top:top + small.shape[0], left:left + small.shape[1]] = small
-    return out * 2 - 1
+    ink = 255 - gray if is_dark_on_light(gray) else gray  # uint8 throughout: a big photo costs one copy
+    ink = cv2.subtract(ink, float(np.median(_border(ink))))  # the paper's own level -> 0 (saturating)
+    out = np.full((SIDE, SIDE), -1, np.float32)
+    if ink.max() == 0:
+        return out  # blank: nothing drawn
+    mask = ink > INK_THRESHOLD * ink.max()
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    scale = BOX / max(crop.shape)
+    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+    small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    if small.max() == 0:
+        return out  # ink too sparse to survive the shrink
+    small /= small.max()
+    ys, xs = np.indices(small.shape)
+    top = int(np.clip(round(CENTRE - (ys * small).sum() / small.sum()), 0, SIDE - small.shape[0]))
+    left = int(np.clip(round(CENTRE - (xs * small).sum() / small.sum()), 0, SIDE - small.shape[1]))
+    out[top:top + small.shape[0], left:left + small.shape[1]] = small * 2 - 1
+    return out
 
 
 def _prepared(rgb, gray, notes, pipeline: str, fmt: str) -> PreparedImage:

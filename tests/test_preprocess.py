@@ -174,3 +174,10 @@ def test_error_messages_are_english_and_carry_their_details():
     assert err.code == "too_many_pixels" and err.details["width"] == 30000
     assert "30000x20000" in str(err) and str(pp.MAX_PIXELS) in str(err)
     assert isinstance(err, ValueError)
+
+
+def test_mnist_pipeline_survives_ink_too_sparse_to_shrink():
+    gray = np.zeros((2000, 2000), np.uint8)
+    gray[1, 1] = gray[1998, 1998] = 255  # two specks spanning the whole image: nothing left at 20x20
+    out = pp.mnist_pipeline(gray)
+    assert np.isfinite(out).all() and out.min() >= -1 and out.max() <= 1
