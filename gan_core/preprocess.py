@@ -11,6 +11,7 @@ Policies (each tested in tests/test_hostile_images.py):
 """
 import struct
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -40,6 +41,9 @@ class ImageError(ValueError):
     def __init__(self, code: str, **details):
         self.code, self.details = code, details
         super().__init__(_MESSAGES[code].format(**details))
+
+    def __reduce__(self):  # pickles with its code and details (the default would pass only the message)
+        return partial(ImageError, self.code, **self.details), ()
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,6 +6,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+import skimage.data
 
 import gan_core
 from gan_core import preprocess as pp
@@ -58,7 +59,7 @@ def test_opencv_pixel_limit_is_set_and_equals_max_pixels():
 # ---- pipelines against their references ----
 def test_notebook_pipeline_is_the_notebooks_cat():
     # the notebook: imread (BGR) -> BGR2GRAY -> resize 28x28 -> /127.5 - 1; a lossless PNG of the same cat
-    cat_bgr = cv2.cvtColor(np.asarray(__import__("skimage.data").data.chelsea()), cv2.COLOR_RGB2BGR)
+    cat_bgr = cv2.cvtColor(skimage.data.chelsea(), cv2.COLOR_RGB2BGR)
     prepared = pp.prepare_image(encode(".png", cat_bgr), "notebook")
     np.testing.assert_array_equal(prepared.model_input, cat_image().numpy()[0, 0])
     expected = cv2.resize(natural_photo("chelsea"), (28, 28)).astype(np.float32) / 127.5 - 1
@@ -181,3 +182,11 @@ def test_mnist_pipeline_survives_ink_too_sparse_to_shrink():
     gray[1, 1] = gray[1998, 1998] = 255  # two specks spanning the whole image: nothing left at 20x20
     out = pp.mnist_pipeline(gray)
     assert np.isfinite(out).all() and out.min() >= -1 and out.max() <= 1
+
+
+def test_image_error_survives_pickling():
+    import pickle
+
+    err = pickle.loads(pickle.dumps(pp.ImageError("unsupported_format", detected="svg")))
+    assert (err.code, err.details, str(err)) == ("unsupported_format", {"detected": "svg"},
+                                                 str(pp.ImageError("unsupported_format", detected="svg")))
