@@ -56,7 +56,7 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
     x_scale = alt.Scale(domain=domain, nice=False)
     bars = alt.Chart().transform_filter(alt.datum.kind == "bin").mark_bar(color=COLOR, opacity=0.85).encode(
         x=alt.X("start:Q", title=value_title(column), scale=x_scale), x2="end:Q",
-        y=alt.Y("share:Q", title=None, axis=alt.Axis(format="%", tickCount=2)),
+        y=alt.Y("share:Q", title=None, axis=alt.Axis(format="%", tickCount=2)), y2=alt.datum(0),  # vertical bars
         tooltip=[alt.Tooltip("group:N", title=t("chart.group")),
                  alt.Tooltip("start:Q", title=t("chart.from"), format=".3f"),
                  alt.Tooltip("end:Q", title=t("chart.to"), format=".3f"),

@@ -39,7 +39,8 @@ with draw_tab:
             preview_col.error(error_text("image", exc), icon=":material/error:")
         else:
             p = float(cache.score_images(entry["model_input"][None])["probability"].iloc[0])
-            preview_col.image(pictures.model_view(entry["model_input"]), width=196, output_format="PNG", caption=t("mine.model_view"))
+            preview_col.image(pictures.model_view(entry["model_input"]), width=196, output_format="PNG",
+                              caption=t("mine.model_view"))
             preview_col.metric(t("mine.score"), f"{p:.4f}")
             if preview_col.button(t("mine.keep_drawing"), icon=":material/add:", key="mine_keep",
                                   disabled=my_images.has(entry["id"])):
@@ -62,9 +63,10 @@ for i in reversed(range(len(items))):
     with st.container(border=True):
         st.markdown(f"**{entry['name']}** · {t('mine.pipeline_' + entry['pipeline'])} · {entry['format']}")
         c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
-        c1.image(entry["original"], output_format="PNG", caption=t("mine.original"))
-        c2.image(entry["gray"], output_format="PNG", caption=t("mine.gray"))
-        c3.image(pictures.model_view(entry["model_input"]), width=196, output_format="PNG", caption=t("mine.model_view"))
+        c1.image(entry["original"], width=160, output_format="PNG", caption=t("mine.original"))
+        c2.image(entry["gray"], width=160, output_format="PNG", caption=t("mine.gray"))
+        c3.image(pictures.model_view(entry["model_input"], 6), width=168, output_format="PNG",
+                 caption=t("mine.model_view"))
         with c4:
             st.metric(t("mine.score"), f"{score['probability']:.4f}", help=t("mine.logit_is", logit=score["logit"]))
             st.caption(" · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns))
