@@ -370,7 +370,7 @@ def _in_session() -> bool:
         return False
 
 
-def t(key: str, lang: str | None = None, **fmt) -> str:
+def t(key: str, lang: str | None = None, /, **fmt) -> str:
     """The text for `key` in the session's language (or `lang`), with `fmt` filled in. Unknown key: KeyError."""
     text = TEXT[key][lang or language()]
     return string.Formatter().vformat(text, (), _Blank(fmt)) if fmt else text

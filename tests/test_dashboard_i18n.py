@@ -1,0 +1,75 @@
+"""The translation table: both languages everywhere, the same placeholders, every key the pages use exists,
+error codes of gan_core map to messages, and the browser locale picks the default."""
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from dashboard import i18n
+from dashboard.i18n import LANGUAGES, TEXT, error_text, t
+from gan_core.preprocess import ImageError
+from gan_core.weights import WeightsError
+
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(TEXT))
+def test_every_key_has_both_languages_with_the_same_placeholders(key):
+    entry = TEXT[key]
+    assert set(entry) == set(LANGUAGES)
+    assert all(entry[lang].strip() for lang in LANGUAGES)
+    assert placeholders(entry["ru"]) == placeholders(entry["en"])
+
+
+def test_russian_texts_are_russian():
+    # Proper names, formulas and file names aside, a Russian text with no Cyrillic letter is an untranslated one.
+    exempt = {"table.n", "table.probability", "interp.alpha", "interp.caption", "dist.seed", "group.fashion"}
+    untranslated = [k for k, v in TEXT.items() if k not in exempt and not re.search("[а-яё]", v["ru"], re.I)]
+    assert untranslated == []
+
+
+def test_every_literal_key_used_in_the_dashboard_exists():
+    used = {key for path in DASHBOARD.rglob("*.py") for key in LITERAL_KEY.findall(path.read_text())}
+    assert used and sorted(used - set(TEXT)) == []
+
+
+def test_t_fills_placeholders_and_picks_the_language():
+    assert t("interp.caption", "en", alpha=0.25, p=0.5) == "α = 0.25 · D = 0.5000"
+    assert t("mine.upload_failed", "ru", name="x.png", reason="файл пустой.") == "Файл «x.png» не принят: файл пустой."
+    with pytest.raises(KeyError):
+        t("no.such.key")
+
+
+@pytest.mark.parametrize("code", ["empty", "too_large", "too_many_pixels", "unsupported_format", "corrupt"])
+def test_every_image_error_code_has_a_message(code):
+    details = {"size": 1, "limit": 2, "width": 3, "height": 4, "detected": "tiff", "reason": "x"}
+    message = error_text("image", ImageError(code, **details))
+    assert message == t(f"error.image.{code}", **details) and "…" not in message
+
+
+def test_weights_errors_are_worded_with_their_details():
+    exc = WeightsError("keys", "x", kind="discriminator", missing=["layers.0.weight"], unexpected=[])
+    assert error_text("weights", exc) == ("это не веса дискриминатора из блокнота: не хватает ключей layers.0.weight, "
+                                          "лишние ключи —.")
+    shape = WeightsError("shape", "x", key="layers.9.weight", shape=(1, 5), expected=(1, 4096))
+    assert "(1, 5)" in error_text("weights", shape) and "(1, 4096)" in error_text("weights", shape)
+    assert error_text("weights", ValueError("boom")) == t("error.weights.other")
+    assert error_text("image", RuntimeError("cv2 said no")) == t("error.image.other")
+
+
+@pytest.mark.parametrize("locale, expected", [("en-US", "en"), ("en", "en"), ("ru-RU", "ru"), ("de-DE", "ru"),
+                                              (None, "ru")])
+def test_browser_locale_decides_the_default(monkeypatch, locale, expected):
+    class Context:
+        pass
+
+    context = Context()
+    context.locale = locale
+    monkeypatch.setattr(i18n.st, "context", context)
+    assert i18n.browser_language() == expected
