@@ -64,7 +64,8 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
                  alt.Tooltip("share:Q", title=t("chart.share"), format=".1%")])
     lines = alt.Chart().transform_filter(alt.datum.kind == "mark").mark_rule(strokeWidth=2, strokeDash=[4, 2]).encode(
         x=alt.X("value:Q", scale=x_scale),
-        color=alt.Color("label:N", title=t("chart.marks"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+        color=alt.Color("label:N", title=t("chart.marks"),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
         tooltip=[alt.Tooltip("label:N", title=t("chart.image")),
                  alt.Tooltip("value:Q", title=value_title(column), format=".4f")])
     return alt.layer(bars, lines, data=combined).properties(height=ROW_HEIGHT, width=CHART_WIDTH).facet(
@@ -83,7 +84,8 @@ def path_chart(path: pd.DataFrame, alpha: float, column: str = "probability") ->
                  alt.Tooltip("logit:Q", title=t("axis.logit"), format=".3f")])
     line = base.mark_line(color=COLOR, point=alt.OverlayMarkDef(size=18, color=COLOR))
     here = alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(color="black", strokeDash=[4, 3]).encode(x="alpha:Q")
-    return alt.layer(line, here).properties(title=alt.Title(t("interp.chart_title"), subtitle=t("interp.chart_subtitle")))
+    title = alt.Title(t("interp.chart_title"), subtitle=t("interp.chart_subtitle"))
+    return alt.layer(line, here).properties(title=title)
 
 
 def thin(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:

@@ -22,6 +22,11 @@ def model_view(image: np.ndarray, scale: int = SCALE) -> np.ndarray:
     return upscale(to_uint8(image), scale)
 
 
+def show(where, image: np.ndarray, scale: int = SCALE, caption: str | None = None) -> None:
+    """Show a 28x28 model input in `where` (st or a column) at exactly 28*scale pixels, as PNG (JPEG smears pixels)."""
+    where.image(model_view(image, scale), width=28 * scale, output_format="PNG", caption=caption)
+
+
 def strip(images: np.ndarray, scale: int = 4, pad: int = 2) -> np.ndarray:
     """(k, 28, 28) in [-1, 1] -> one uint8 row, grey `pad` columns between tiles, nearest upscaled by scale."""
     tiles = [to_uint8(im) for im in images]
@@ -37,7 +42,8 @@ def grid(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarray:
     out = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), 128, np.uint8)
     for i, image in enumerate(images):
         r, c = divmod(i, columns)
-        out[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = to_uint8(image)
+        top, left = pad + r * (h + pad), pad + c * (w + pad)
+        out[top:top + h, left:left + w] = to_uint8(image)
     return out
 
 

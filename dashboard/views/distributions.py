@@ -14,7 +14,8 @@ st.markdown(t("dist.intro"))
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 2])
-    n = c1.select_slider(t("dist.n"), N_CHOICES, value=500, key="dist_n", help=t("dist.n_help"), persist_state="session")
+    n = c1.select_slider(t("dist.n"), N_CHOICES, value=500, key="dist_n", help=t("dist.n_help"),
+                         persist_state="session")
     seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="dist_seed", persist_state="session")
     column = c3.radio(t("dist.axis"), ["probability", "logit"], format_func=option_text("axis."), horizontal=True,
                       key="dist_axis", help=t("dist.axis_help"), persist_state="session")
@@ -51,18 +52,17 @@ st.dataframe(summary, hide_index=True, column_config={
     "share_above_half": st.column_config.NumberColumn(t("table.share_above_half"), format="percent"),
     "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.3f")})
 d1, d2, d3 = st.columns(3)
-d1.download_button(t("dist.download_summary"), summary.to_csv(index=False).encode(), f"summary_n{n}_seed{seed}.csv",
-                   "text/csv", icon=":material/download:")
-d2.download_button(t("dist.download_bins"), bins.to_csv(index=False).encode(), f"histogram_{column}_n{n}_seed{seed}.csv",
-                   "text/csv", icon=":material/download:")
-d3.download_button(t("dist.download_scores"), scores.to_csv(index=False).encode(), f"scores_n{n}_seed{seed}.csv",
-                   "text/csv", icon=":material/download:")
+for col, label, frame, name in ((d1, "dist.download_summary", summary, "summary"),
+                                (d2, "dist.download_bins", bins, f"histogram_{column}"),
+                                (d3, "dist.download_scores", scores, "scores")):
+    col.download_button(t(label), frame.to_csv(index=False).encode(), f"{name}_n{n}_seed{seed}.csv", "text/csv",
+                        icon=":material/download:")
 
 st.subheader(t("dist.examples_title"))
 st.caption(t("dist.examples_text"))
 for col, row in zip(st.columns(len(example_scores)), example_scores.itertuples()):
-    col.image(pictures.model_view(example_images[row.name], 5), width=140,
-              output_format="PNG", caption=t("dist.example_caption", name=t(f"example.{row.name}"), p=row.probability, logit=row.logit))
+    caption = t("dist.example_caption", name=t(f"example.{row.name}"), p=row.probability, logit=row.logit)
+    pictures.show(col, example_images[row.name], 5, caption)
 
 with st.expander(t("dist.look_title")):
     for group, images in cache.group_examples(10, seed).items():

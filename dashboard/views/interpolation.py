@@ -38,7 +38,7 @@ spherical = mode == "spherical"
 st.subheader(t("interp.strip_title"))
 strip_images, strip_scores = cache.interpolate(seed1, seed2, STRIP_ALPHAS, spherical)
 for col, image, row in zip(st.columns(len(STRIP_ALPHAS)), strip_images, strip_scores.itertuples()):
-    col.image(pictures.model_view(image, 5), width=140, output_format="PNG", caption=t("interp.caption", alpha=row.alpha, p=row.probability))
+    pictures.show(col, image, 5, t("interp.caption", alpha=row.alpha, p=row.probability))
 st.download_button(t("interp.download_strip"), pictures.png_bytes(pictures.strip(strip_images, 6)),
                    f"interpolation_{seed1}_{seed2}_{mode}.png", "image/png", icon=":material/download:")
 
@@ -51,7 +51,7 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
     i = int(np.argmin(np.abs(path["alpha"].to_numpy() - alpha)))
     left, right = st.columns([1, 2])
     with left:
-        st.image(pictures.model_view(images[i], 9), width=252, output_format="PNG", caption=t("interp.current", alpha=alpha))
+        pictures.show(st, images[i], 9, t("interp.current", alpha=alpha))
         st.metric(t("interp.score"), f"{path['probability'].iloc[i]:.4f}",
                   help=t("interp.logit_is", logit=float(path["logit"].iloc[i])))
         st.download_button(t("interp.download_image"), pictures.png_bytes(pictures.model_view(images[i], 9)),

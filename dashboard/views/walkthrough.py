@@ -33,7 +33,7 @@ def predict_then_reveal() -> None:
         for col, name in zip(cols, ("noise", "binary")):
             prob = float(scores.set_index("name").loc[name, "probability"])
             with col:
-                st.image(pictures.model_view(images[name]), width=196, output_format="PNG", caption=t(f"example.{name}"))
+                pictures.show(st, images[name], caption=t(f"example.{name}"))
                 st.metric(t("walk.real_score"), f"{prob:.4f}", delta=f"{prob - guess:+.2f}",
                           delta_color="off", help=t("walk.delta_help"))
         st.info(t("walk.after_reveal"))

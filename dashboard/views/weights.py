@@ -58,7 +58,7 @@ images, scores = cache.notebook_examples()
 st.subheader(t("weights.examples_title"))
 st.caption(t("weights.examples_text"))
 for col, row in zip(st.columns(len(scores)), scores.itertuples()):
-    col.image(pictures.model_view(images[row.name], 4), width=112, output_format="PNG", caption=t(f"example.{row.name}"))
+    pictures.show(col, images[row.name], 4, t(f"example.{row.name}"))
     col.metric("D(x)", f"{row.probability:.4f}")
 
 st.subheader(t("weights.card_title"))

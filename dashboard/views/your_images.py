@@ -17,8 +17,9 @@ pipeline = st.radio(t("mine.pipeline"), ["notebook", "mnist"], format_func=optio
 upload_tab, draw_tab = st.tabs([t("mine.tab_upload"), t("mine.tab_draw")])
 with upload_tab:
     # A new key empties the uploader when the student clears the list (else its files would come straight back).
+    round_ = st.session_state.get("mine_uploader_round", 0)
     files = st.file_uploader(t("mine.uploader"), type=FILE_TYPES, accept_multiple_files=True,
-                             key=f"mine_files_{st.session_state.get('mine_uploader_round', 0)}", help=t("mine.uploader_help"))
+                             key=f"mine_files_{round_}", help=t("mine.uploader_help"))
     for file in files or []:
         try:
             my_images.add_upload(file.name, file.getvalue(), pipeline)
@@ -39,8 +40,7 @@ with draw_tab:
             preview_col.error(error_text("image", exc), icon=":material/error:")
         else:
             p = float(cache.score_images(entry["model_input"][None])["probability"].iloc[0])
-            preview_col.image(pictures.model_view(entry["model_input"]), width=196, output_format="PNG",
-                              caption=t("mine.model_view"))
+            pictures.show(preview_col, entry["model_input"], caption=t("mine.model_view"))
             preview_col.metric(t("mine.score"), f"{p:.4f}")
             if preview_col.button(t("mine.keep_drawing"), icon=":material/add:", key="mine_keep",
                                   disabled=my_images.has(entry["id"])):
@@ -65,8 +65,7 @@ for i in reversed(range(len(items))):
         c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
         c1.image(entry["original"], width=160, output_format="PNG", caption=t("mine.original"))
         c2.image(entry["gray"], width=160, output_format="PNG", caption=t("mine.gray"))
-        c3.image(pictures.model_view(entry["model_input"], 6), width=168, output_format="PNG",
-                 caption=t("mine.model_view"))
+        pictures.show(c3, entry["model_input"], 6, t("mine.model_view"))
         with c4:
             st.metric(t("mine.score"), f"{score['probability']:.4f}", help=t("mine.logit_is", logit=score["logit"]))
             st.caption(" · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns))
