@@ -37,8 +37,11 @@ def model_inputs() -> np.ndarray:
 
 
 def label(entry: dict, width: int = 24) -> str:
+    """A short name for charts: the file name (shortened) and the pipeline, in the session's language."""
+    from dashboard.i18n import t
+
     name = entry["name"] if len(entry["name"]) <= width else entry["name"][: width - 1] + "…"
-    return f"{name} ({entry['pipeline']})"
+    return f"{name} · {t('mine.pipeline_' + entry['pipeline'])}"
 
 
 def _entry(entry_id: str, name: str, source: str, pipeline: str, prepared) -> dict:

@@ -1,5 +1,5 @@
 """Interpolation: mix two latent noises, watch the digit morph and D's score along the path."""
-import random
+import secrets
 
 import numpy as np
 import streamlit as st
@@ -30,7 +30,7 @@ with st.container(border=True):
                         horizontal=True, key="interp_mode", help=t("interp.mode_help"), persist_state="session")
         b1, b2 = st.columns(2)
         b1.button(t("interp.random_pair"), icon=":material/casino:", key="interp_random",
-                  on_click=lambda: _set_seeds(random.randrange(10_000), random.randrange(10_000)))
+                  on_click=lambda: _set_seeds(secrets.randbelow(10_000), secrets.randbelow(10_000)))
         b2.button(t("interp.notebook_pair"), icon=":material/restart_alt:", key="interp_reset",
                   on_click=lambda: _set_seeds(NOTEBOOK_SEED, NOTEBOOK_SEED))
 spherical = mode == "spherical"

@@ -59,7 +59,7 @@ st.subheader(t("weights.examples_title"))
 st.caption(t("weights.examples_text"))
 for col, row in zip(st.columns(len(scores)), scores.itertuples()):
     pictures.show(col, images[row.name], 4, t(f"example.{row.name}"))
-    col.metric("D(x)", f"{row.probability:.4f}")
+    col.metric(t("table.probability"), f"{row.probability:.4f}")
 
 st.subheader(t("weights.card_title"))
 card = WEIGHTS_DIR / "README.md"

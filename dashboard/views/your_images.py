@@ -74,7 +74,7 @@ for i in reversed(range(len(items))):
 
 table = pd.DataFrame({t("table.name"): [e["name"] for e in items],
                       t("table.source"): [t("mine.source_" + e["source"]) for e in items],
-                      t("table.pipeline"): [e["pipeline"] for e in items],
+                      t("table.pipeline"): [t("mine.pipeline_" + e["pipeline"]) for e in items],
                       t("table.probability"): scores["probability"], t("table.logit"): scores["logit"],
                       **{t("table.percentile", group=group_labels[g]): pct[g].round(1) for g in pct.columns}})
 st.subheader(t("mine.table_title"))
