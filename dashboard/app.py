@@ -19,6 +19,8 @@ PAGES = [
     ("distributions", "views/distributions.py", ":material/bar_chart:"),
     ("your_images", "views/your_images.py", ":material/draw:"),
     ("weights", "views/weights.py", ":material/tune:"),
+    ("feature_space", "views/feature_space.py", ":material/scatter_plot:"),
+    ("zoo", "views/zoo.py", ":material/pets:"),
 ]
 
 st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", layout="wide")

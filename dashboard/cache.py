@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from gan_core import data, interpolation, notebook, scoring, weights
+from gan_core import data, features, fooling, interpolation, notebook, ood_report, scoring, weights
 from gan_core.seeding import use_single_thread
 
 # One intra-op thread for the whole server process. On the 2-core classroom box, 2-thread OpenMP spin-waits
@@ -254,3 +254,111 @@ def _samples_shared(gen_key, disc_key, n: int, seed: int) -> np.ndarray:
 def generated_samples(n: int, seed: int) -> np.ndarray:
     """n images from this session's generator: (n, 28, 28) in [-1, 1]."""
     return _compute(_samples_shared, _samples, int(n), int(seed))
+
+
+# ----- feature space, fooling images, the discriminator zoo (issue 4) -----
+
+FIT_CHOICES = ("own", "all")  # the PCA plane: fitted on real + generated digits, or on every group
+FOOLING_STEPS, FOOLING_STEP_SIZE = fooling.DEFAULT_STEPS, fooling.DEFAULT_STEP_SIZE
+
+
+def _feature_space(gen, disc, n: int, seed: int, cap: int) -> dict:
+    from dashboard.feature_charts import data_url  # PNG thumbnails for the tooltips
+
+    images = ood_report.report_images(gen, n, seed)
+    outputs = ood_report.report_features(disc, images)  # name -> (features (n, 4096), logits (n,))
+    w, b = features.head_direction(disc)
+    groups = [g for g in outputs if g != "fit"]  # "real" is the held-out split
+    metrics = ood_report.ood_table(outputs["fit"][0], outputs["real"][0],
+                                   {g: outputs[g][0] for g in groups if g != "real"}, w, b)
+    pcas = {"own": features.FeaturePCA(2).fit(np.concatenate([outputs["real"][0], outputs["generated"][0]])),
+            "all": features.FeaturePCA(2).fit(np.concatenate([outputs[g][0] for g in groups]))}
+    per_group = max(1, cap // len(groups))
+    frames = []
+    for g in groups:
+        k = min(per_group, n)
+        table = features.feature_table(outputs[g][0][:k], w, b, pcas)
+        table.insert(0, "group", g)
+        table.insert(1, "index", np.arange(k))
+        table["thumb"] = [data_url(im) for im in images[g][:k, 0].numpy()]
+        frames.append(table)
+    return {"points": pd.concat(frames, ignore_index=True), "pcas": pcas, "w": w, "b": b, "groups": groups,
+            "metrics": metrics, "per_group": per_group}
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _feature_space_shared(gen_key, disc_key, n: int, seed: int, cap: int) -> dict:
+    return _feature_space(*_shared(gen_key, disc_key), n, seed, cap)
+
+
+def feature_space(n: int, seed: int, cap: int) -> dict:
+    """The discriminator's feature space for n images per group (detectors fitted on n more real digits):
+    points (DataFrame, at most cap // groups rows per group: group, index, logit, probability, parallel,
+    orthogonal_norm, feature_norm, own_pc1, own_pc2, all_pc1, all_pc2, thumb (PNG data URL)),
+    pcas {"own", "all": gan_core.features.FeaturePCA}, w (4096,), b, groups, metrics (ood_table), per_group."""
+    return _compute(_feature_space_shared, _feature_space, int(n), int(seed), int(cap))
+
+
+def feature_points(images: np.ndarray, view: dict) -> pd.DataFrame:
+    """(k, 28, 28) in [-1, 1] -> feature_space's point columns for the active discriminator (this session only)."""
+    from dashboard.feature_charts import data_url
+
+    images = np.asarray(images, np.float32).reshape(-1, 28, 28)
+    phi, _ = features.extract_features(_model(active("discriminator")), torch.from_numpy(images[:, None]))
+    table = features.feature_table(phi, view["w"], view["b"], view["pcas"])
+    table["thumb"] = [data_url(im) for im in images]
+    return table
+
+
+def _fooling(gen, disc, seed: int, steps: int) -> dict:
+    path = fooling.fooling_path(disc, fooling.fooling_start(seed), steps=steps)
+    return {"images": path.images[:, 0, 0], "features": path.features[:, 0], "logits": path.logits[:, 0]}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _fooling_shared(gen_key, disc_key, seed: int, steps: int) -> dict:
+    return _fooling(*_shared(gen_key, disc_key), seed, steps)
+
+
+def fooling_path(seed: int, steps: int, view: dict) -> tuple[np.ndarray, pd.DataFrame]:
+    """Gradient ascent on D's logit from Gaussian noise `seed` (gan_core.fooling defaults per step):
+    images (steps + 1, 28, 28) and one row per step: step plus feature_points' columns in `view`'s planes."""
+    from dashboard.feature_charts import data_url
+
+    result = _compute(_fooling_shared, _fooling, int(seed), int(steps))
+    table = features.feature_table(result["features"], view["w"], view["b"], view["pcas"])
+    table.insert(0, "step", np.arange(len(table)))
+    table["thumb"] = [data_url(im) for im in result["images"]]
+    return result["images"], table
+
+
+def zoo(n: int, seed: int) -> pd.DataFrame:
+    """Mean score per group for every shipped discriminator and this session's uploaded one, with the
+    active generator: columns discriminator, uploaded, phase, seed, default, group, n, mean, median,
+    share_above_half, mean_logit (gan_core.scoring.summarise)."""
+    gen = active("generator")
+    refs = [Active("discriminator", name, entry["sha256"]) for name, entry in shipped("discriminator").items()]
+    upload = uploaded("discriminator")
+    if upload is not None:
+        refs.append(Active("discriminator", upload["wid"], upload["sha256"]))
+    frames = []
+    for ref in refs:
+        if gen.shared and ref.shared:
+            scores = _group_scores_shared(gen.key, ref.key, int(n), int(seed))
+        else:
+            memo = st.session_state.setdefault("_private_memo", {})
+            key = ("_group_scores", gen.key, ref.key, int(n), int(seed))
+            if key not in memo:
+                while len(memo) >= SESSION_MEMO_SIZE:
+                    memo.pop(next(iter(memo)))
+                memo[key] = _group_scores(_model(gen), _model(ref), int(n), int(seed))
+            scores = memo[key]
+        entry = shipped("discriminator").get(ref.wid, {})
+        summary = scoring.summarise(scores)
+        summary.insert(0, "discriminator", upload["name"] if not ref.shared else ref.wid)
+        summary.insert(1, "uploaded", not ref.shared)
+        summary.insert(2, "phase", entry.get("phase"))
+        summary.insert(3, "seed", entry.get("seed"))
+        summary.insert(4, "default", bool(entry.get("default", False)))
+        frames.append(summary)
+    return pd.concat(frames, ignore_index=True)

@@ -14,7 +14,7 @@ THUMB_SCALE = 3  # 28 -> 84 px in the tooltip; nearest-neighbour so model pixels
 SIDE = 440  # the PCA chart is square with equal axis spans: the arrow's angle and the boundary are true
 PALETTE = {"real": "#1f77b4", "generated": "#2ca02c", "gaussian": "#d62728", "binary": "#9467bd",
            "uniform": "#ff7f0e", "natural": "#8c564b", "fashion": "#e377c2"}
-MINE_COLOR, FOOL_COLOR = "#111111", "#d6336c"
+MINE_COLOR, FOOL_COLOR = "#111111", "#00a6b8"  # black diamonds; a cyan no group uses
 
 
 def data_url(image: np.ndarray, scale: int = THUMB_SCALE) -> str:
@@ -70,7 +70,7 @@ def head_overlay(pca, w: np.ndarray, b: float, xdom: list, ydom: list) -> tuple[
 def _layers_for_extras(mine: pd.DataFrame | None, path: pd.DataFrame | None, x: str, y: str, xs, ys) -> list:
     layers = []
     if path is not None and len(path):
-        layers.append(alt.Chart(path).mark_line(color=FOOL_COLOR, strokeWidth=2, point=alt.OverlayMarkDef(
+        layers.append(alt.Chart(path).mark_line(color=FOOL_COLOR, strokeWidth=2.5, point=alt.OverlayMarkDef(
             color=FOOL_COLOR, size=22)).encode(x=alt.X(f"{x}:Q", scale=xs), y=alt.Y(f"{y}:Q", scale=ys),
                                                order="step:Q",
                                                tooltip=_tooltip([alt.Tooltip("step:Q", title=t("fs.step"))])))
@@ -83,10 +83,11 @@ def _layers_for_extras(mine: pd.DataFrame | None, path: pd.DataFrame | None, x: 
 
 
 def pca_chart(points: pd.DataFrame, fit: str, pca, w: np.ndarray, b: float, groups: list[str],
-              mine: pd.DataFrame | None = None, path: pd.DataFrame | None = None) -> alt.LayerChart:
+              mine: pd.DataFrame | None = None, path: pd.DataFrame | None = None) -> tuple[alt.LayerChart, bool]:
     """Scatter of the groups in the PCA plane `fit` ("own" | "all"), coloured by group with an image tooltip,
     the head direction as an arrow and the D = 0.5 line; the student's images as diamonds, the fooling path
-    as a line. points / mine / path carry <fit>_pc1, <fit>_pc2, label, thumb, probability, logit."""
+    as a line. points / mine / path carry <fit>_pc1, <fit>_pc2, label, thumb, probability, logit.
+    Returns (chart, whether the D = 0.5 line crosses the chart)."""
     x, y = f"{fit}_pc1", f"{fit}_pc2"
     everything = [frame[[x, y]].to_numpy(float) for frame in (points, mine, path) if frame is not None and len(frame)]
     xdom, ydom = square_domain(np.concatenate(everything))
@@ -96,7 +97,7 @@ def pca_chart(points: pd.DataFrame, fit: str, pca, w: np.ndarray, b: float, grou
         x=alt.X(f"{x}:Q", scale=xs, title=t("fs.pc", i=1, pct=100 * ratio[0])),
         y=alt.Y(f"{y}:Q", scale=ys, title=t("fs.pc", i=2, pct=100 * ratio[1])),
         color=alt.Color("label:N", scale=group_scale(groups), title=t("chart.group"),
-                        legend=alt.Legend(orient="bottom", columns=3)),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=200)),
         tooltip=_tooltip())
     layers = [scatter]
     arrow, boundary = head_overlay(pca, w, b, xdom, ydom)
@@ -110,8 +111,9 @@ def pca_chart(points: pd.DataFrame, fit: str, pca, w: np.ndarray, b: float, grou
         x=alt.X("x2:Q", scale=xs), y=alt.Y("y2:Q", scale=ys), angle=alt.Angle("angle:Q", scale=None),
         tooltip=head_tip))
     layers += _layers_for_extras(mine, path, x, y, xs, ys)
-    return alt.layer(*layers).properties(width=SIDE, height=SIDE, title=alt.Title(
+    chart = alt.layer(*layers).properties(width=SIDE, height=SIDE, title=alt.Title(
         t("fs.pca_title"), subtitle=t("fs.pca_subtitle")))
+    return chart, boundary is not None
 
 
 def decomposition_chart(points: pd.DataFrame, groups: list[str], mine: pd.DataFrame | None = None,
@@ -146,17 +148,21 @@ def fooling_chart(path: pd.DataFrame) -> alt.Chart:
     return alt.layer(line, target).properties(height=240, title=t("fs.fool_chart_title"))
 
 
-def zoo_chart(summary: pd.DataFrame, groups: list[str]) -> alt.Chart:
-    """Mean D(x) per group, one bar per discriminator side by side. summary: group, label (discriminator), mean."""
+def zoo_chart(summary: pd.DataFrame, groups: list[str], column: str = "mean") -> alt.Chart:
+    """Mean D(x) (column "mean") or mean logit ("mean_logit") per group, one bar per discriminator side by
+    side. summary: group, label (discriminator), mean, mean_logit, share_above_half."""
     order = [t(f"group.{g}") for g in groups]
     frame = summary.assign(group_label=summary["group"].map(lambda g: t(f"group.{g}")))
+    y_title = t("table.mean") if column == "mean" else t("table.mean_logit")
     return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-20)),
+        x=alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200)),
         xOffset=alt.XOffset("label:N"),
-        y=alt.Y("mean:Q", title=t("table.mean"), scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("label:N", title=t("zoo.discriminator"), legend=alt.Legend(orient="bottom", columns=2)),
+        y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(domain=[0, 1]) if column == "mean" else alt.Scale()),
+        color=alt.Color("label:N", title=t("zoo.discriminator"),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=420)),
         tooltip=[alt.Tooltip("label:N", title=t("zoo.discriminator")),
                  alt.Tooltip("group_label:N", title=t("chart.group")),
                  alt.Tooltip("mean:Q", title=t("table.mean"), format=".4f"),
+                 alt.Tooltip("mean_logit:Q", title=t("table.mean_logit"), format=".3f"),
                  alt.Tooltip("share_above_half:Q", title=t("table.share_above_half"), format=".1%")],
     ).properties(height=340, title=alt.Title(t("zoo.chart_title"), subtitle=t("zoo.chart_subtitle")))

@@ -20,6 +20,8 @@ TEXT: dict[str, dict[str, str]] = {
     "nav.distributions": {"ru": "Распределения оценок", "en": "Score distributions"},
     "nav.your_images": {"ru": "Ваши изображения", "en": "Your images"},
     "nav.weights": {"ru": "Веса моделей", "en": "Weights"},
+    "nav.feature_space": {"ru": "Пространство признаков", "en": "Feature space"},
+    "nav.zoo": {"ru": "Зоопарк дискриминаторов", "en": "Discriminator zoo"},
     # ----- shared vocabulary -----
     "axis.probability": {"ru": "D(x): вероятность «настоящая цифра»", "en": "D(x): probability of 'real digit'"},
     "axis.logit": {"ru": "Логит D (до сигмоиды)", "en": "D's logit (before the sigmoid)"},
@@ -349,6 +351,179 @@ TEXT: dict[str, dict[str, str]] = {
                                "en": "{name} does not match the checksum in manifest.json."},
     "error.weights.other": {"ru": "файл не удалось загрузить как веса.",
                             "en": "the file could not be loaded as weights."},
+    # ----- feature space (issue 4) -----
+    "fs.title": {"ru": "Пространство признаков дискриминатора", "en": "The discriminator's feature space"},
+    "fs.intro": {
+        "ru": "Последний слой D — линейный: логит = w·φ(x) + b, где φ(x) — 4096 признаков, которые D извлёк из "
+              "картинки. Всё, что D «думает» о картинке, определяется тем, где лежит φ(x). Ниже видно, что шум и "
+              "фотографии попадают далеко от цифр, а линейная «голова» w продолжает там выдавать уверенные, "
+              "но бессмысленные оценки.",
+        "en": "D's last layer is linear: logit = w·φ(x) + b, where φ(x) are the 4,096 features D extracted from "
+              "the picture. Everything D 'thinks' about a picture is decided by where φ(x) lies. Below you can see "
+              "that noise and photos land far from the digits, where the linear head w keeps giving confident but "
+              "meaningless scores."},
+    "fs.n": {"ru": "N изображений в группе", "en": "N images per group"},
+    "fs.n_help": {"ru": "Столько изображений каждой группы идёт в PCA и метрики (и ещё N настоящих цифр — на "
+                        "обучение детекторов). Больше N — дольше первый расчёт.",
+                  "en": "This many images of each group go into the PCA and the metrics (plus N more real digits to "
+                        "fit the detectors). A larger N takes longer the first time."},
+    "fs.fit": {"ru": "PCA обучен на", "en": "PCA fitted on"},
+    "fs.fit_own": {"ru": "мире D: настоящие + сгенерированные", "en": "D's own world: real + generated"},
+    "fs.fit_all": {"ru": "всех группах", "en": "all groups"},
+    "fs.fit_help": {"ru": "«Мир D» — только то, что дискриминатор видел при обучении. «Все группы» добавляют шум и "
+                          "фотографии, и главные оси разворачиваются к ним.",
+                    "en": "'D's own world' is only what the discriminator saw in training. 'All groups' adds noise "
+                          "and photos, and the main axes turn towards them."},
+    "fs.computing": {"ru": "Считаем признаки, PCA и метрики…", "en": "Computing features, PCA and metrics…"},
+    "fs.mine": {"ru": "Ваши изображения", "en": "Your images"},
+    "fs.fooling": {"ru": "Обманное изображение", "en": "Fooling image"},
+    "fs.views_title": {"ru": "Где лежат признаки", "en": "Where the features lie"},
+    "fs.explained": {"ru": "Плоскость PCA, обученная на {fit}, объясняет **{total:.1f}%** разброса признаков "
+                           "(PC1 {pc1:.1f}%, PC2 {pc2:.1f}%).",
+                     "en": "The PCA plane fitted on {fit} explains **{total:.1f}%** of the feature variance "
+                           "(PC1 {pc1:.1f}%, PC2 {pc2:.1f}%)."},
+    "fs.pc": {"ru": "PC{i} ({pct:.1f}% разброса)", "en": "PC{i} ({pct:.1f}% of variance)"},
+    "fs.pca_title": {"ru": "Признаки φ(x) в плоскости PCA", "en": "Features φ(x) in the PCA plane"},
+    "fs.pca_subtitle": {"ru": "Стрелка — направление w (куда растёт логит), пунктир — граница D = 0,5",
+                        "en": "Arrow: the direction of w (where the logit grows); dashed: the D = 0.5 boundary"},
+    "fs.no_boundary": {"ru": "Граница D = 0,5 в этой плоскости проходит за пределами графика (или её нет): "
+                             "для точек плоскости логит везде одного знака.",
+                       "en": "In this plane the D = 0.5 boundary lies outside the chart (or does not exist): the "
+                             "logit of plane points has one sign everywhere in view."},
+    "fs.arrow_share": {"ru": "Доля |w| в этой плоскости", "en": "Share of |w| in this plane"},
+    "fs.decomp_title": {"ru": "Логит против удалённости от линии w", "en": "Logit against distance from w's line"},
+    "fs.decomp_subtitle": {"ru": "Без PCA: по горизонтали — длина части φ, перпендикулярной w; пунктир — D = 0,5",
+                           "en": "No PCA: across, the length of φ's part orthogonal to w; dashed: D = 0.5"},
+    "fs.orthogonal": {"ru": "|φ⊥w| — длина части φ, перпендикулярной w",
+                      "en": "|φ⊥w|: length of φ's part orthogonal to w"},
+    "fs.step": {"ru": "Шаг", "en": "Step"},
+    "fs.cap_note": {"ru": "На графиках не больше {per_group} точек на группу ({cap} всего), чтобы страница "
+                          "оставалась быстрой; PCA и метрики используют все N = {n}. Наведите на точку, чтобы "
+                          "увидеть картинку.",
+                    "en": "The charts show at most {per_group} points per group ({cap} in all) to keep the page "
+                          "fast; the PCA and the metrics use all N = {n}. Hover over a point to see its picture."},
+    "fs.how_to_read": {"ru": "Как читать эти графики", "en": "How to read these charts"},
+    "fs.reading_views": {
+        "ru": "- **Слева:** две главные оси PCA. Стрелка показывает, куда в этой плоскости растёт логит; пунктир — "
+              "где D(x) = 0,5 для точек, лежащих *в* плоскости. Настоящая оценка точки зависит ещё от 4094 "
+              "отброшенных направлений, поэтому точка может оказаться «не с той» стороны пунктира.\n"
+              "- **Справа:** точный логит каждой картинки против того, насколько далеко φ(x) ушла вбок от "
+              "прямой, вдоль которой смотрит w. Цифры сидят в одном облаке; шум и фотографии уходят вправо, "
+              "туда, где D никогда не обучался, — а логит там может быть каким угодно: линейная голова просто "
+              "продолжает свою прямую.",
+        "en": "- **Left:** the two main PCA axes. The arrow shows where the logit grows in this plane; the dashed "
+              "line is where D(x) = 0.5 for points lying *in* the plane. A point's true score also depends on "
+              "the 4,094 dropped directions, so a point can sit on the 'wrong' side of the line.\n"
+              "- **Right:** each picture's exact logit against how far φ(x) has moved sideways from the line w "
+              "looks along. Digits sit in one cloud; noise and photos move right, where D was never trained, "
+              "and the logit there can be anything: the linear head simply extends its line."},
+    "fs.no_mine": {"ru": "Загрузите или нарисуйте картинку на странице «Ваши изображения» — она появится здесь "
+                         "ромбом.",
+                   "en": "Upload or draw a picture on the 'Your images' page and it appears here as a diamond."},
+    "fs.fool_title": {"ru": "Обманные изображения", "en": "Fooling images"},
+    "fs.fool_intro": {
+        "ru": "Начнём с гауссова шума и будем понемногу менять пиксели в ту сторону, где растёт логит D "
+              "(градиентный подъём по входу). Картинка по-прежнему выглядит как шум, а D всё увереннее называет "
+              "её настоящей цифрой. Путь виден на обоих графиках выше.",
+        "en": "Start from Gaussian noise and nudge the pixels in the direction that raises D's logit (gradient "
+              "ascent on the input). The picture still looks like noise, yet D calls it a real digit with growing "
+              "confidence. Its path shows in both charts above."},
+    "fs.fool_seed": {"ru": "Seed шума", "en": "Noise seed"},
+    "fs.fool_steps": {"ru": "Шагов подъёма", "en": "Ascent steps"},
+    "fs.fool_steps_help": {"ru": "Каждый шаг сдвигает каждый пиксель на ±{size} (знак градиента).",
+                           "en": "Each step moves every pixel by ±{size} (the gradient's sign)."},
+    "fs.fool_show": {"ru": "Показать путь на графиках", "en": "Show the path in the charts"},
+    "fs.fool_start": {"ru": "Старт: шум, D = {p:.4f}", "en": "Start: noise, D = {p:.4f}"},
+    "fs.fool_end": {"ru": "После {k} шагов: D = {p:.4f}", "en": "After {k} steps: D = {p:.4f}"},
+    "fs.fool_change": {"ru": "Изменение (растянуто), max |Δ| = {linf:.2f}",
+                       "en": "The change (stretched), max |Δ| = {linf:.2f}"},
+    "fs.fool_metric": {"ru": "D(x) после {k} шагов", "en": "D(x) after {k} steps"},
+    "fs.fool_reached": {"ru": "D(x) ≥ 0,9 впервые на шаге {step}.", "en": "D(x) ≥ 0.9 first at step {step}."},
+    "fs.fool_not_reached": {"ru": "D(x) ещё не достиг 0,9 — добавьте шагов.",
+                            "en": "D(x) has not reached 0.9 yet: add steps."},
+    "fs.fool_chart_title": {"ru": "Оценка D на каждом шаге", "en": "D's score at every step"},
+    "fs.metrics_title": {"ru": "Детекторы «не из распределения» (OOD)", "en": "Out-of-distribution (OOD) detectors"},
+    "fs.det_raw_score": {"ru": "оценка D", "en": "D's score"},
+    "fs.det_mahalanobis": {"ru": "Махаланобис", "en": "Mahalanobis"},
+    "fs.det_knn": {"ru": "k ближайших", "en": "kNN"},
+    "fs.det_feature_norm": {"ru": "норма признаков", "en": "feature norm"},
+    "fs.col_auroc": {"ru": "AUROC (детектор: {detector})", "en": "AUROC: {detector}"},
+    "fs.col_fpr95": {"ru": "FPR95 (детектор: {detector})", "en": "FPR95: {detector}"},
+    "fs.metrics_summary": {
+        "ru": "Средний AUROC по шуму и фотографиям: оценка D — **{raw:.3f}**, Махаланобис — **{maha:.3f}**, "
+              "kNN — **{knn:.3f}**, норма признаков — **{norm:.3f}**.",
+        "en": "Mean AUROC over noise and photos: D's score **{raw:.3f}**, Mahalanobis **{maha:.3f}**, "
+              "kNN **{knn:.3f}**, feature norm **{norm:.3f}**."},
+    "fs.verdict_features": {
+        "ru": "Расстояние в пространстве признаков отличает чужие картинки лучше, чем сама оценка D: D никогда "
+              "не учился говорить «такого я не видел».",
+        "en": "Distance in feature space tells foreign pictures apart better than D's own score: D was never "
+              "trained to say 'I have not seen anything like this'."},
+    "fs.verdict_raw": {
+        "ru": "У этих весов оценка D здесь не хуже расстояний в пространстве признаков — но это случайность "
+              "обучения, а не гарантия: сравните дискриминаторы на странице «Зоопарк».",
+        "en": "With these weights D's score does no worse here than feature-space distance, but that is luck of "
+              "training, not a guarantee: compare the discriminators on the 'Zoo' page."},
+    "fs.metrics_how": {"ru": "Что означают числа", "en": "What the numbers mean"},
+    "fs.metrics_definitions": {
+        "ru": "Настоящие цифры — «свои» (in-distribution): детекторы обучены на {n} цифрах, проверка — на {n} "
+              "других, отложенных. Каждый детектор выдаёт балл «насколько чужое».\n"
+              "- **AUROC** — вероятность, что случайная картинка группы получит балл выше случайной настоящей "
+              "цифры: 1 — идеально, 0,5 — наугад, ниже 0,5 — детектор путает стороны.\n"
+              "- **FPR95** — доля картинок группы, принятых за свои, когда порог пропускает 95% настоящих цифр: "
+              "0 — идеально.\n"
+              "- **Оценка D**: балл 1 − D(x). **Махаланобис**: расстояние до среднего с ковариацией Ледуа–Вольфа. "
+              "**kNN**: расстояние до 5-го ближайшего признака настоящей цифры. **Норма признаков**: балл −|φ| "
+              "(знак выбран заранее, по литературе: у своих норма больше); AUROC ниже 0,5 значит, что у этой "
+              "группы норма, наоборот, больше, чем у цифр.",
+        "en": "Real digits are in-distribution: the detectors are fitted on {n} digits and tested on {n} other, "
+              "held-out ones. Every detector gives a 'how foreign' score.\n"
+              "- **AUROC**: the chance that a random picture of the group scores higher than a random real digit: "
+              "1 is perfect, 0.5 is guessing, below 0.5 the detector has the sides reversed.\n"
+              "- **FPR95**: the share of the group accepted as in-distribution when the threshold accepts 95% of "
+              "real digits: 0 is perfect.\n"
+              "- **D's score**: 1 − D(x). **Mahalanobis**: distance to the mean under a Ledoit–Wolf covariance. "
+              "**kNN**: distance to the 5th nearest real-digit feature. **Feature norm**: score −|φ| (the sign is "
+              "fixed in advance, from the literature: in-distribution norms are larger); an AUROC below 0.5 means "
+              "this group has larger norms than the digits instead."},
+    "fs.download_metrics": {"ru": "Метрики (CSV)", "en": "Metrics (CSV)"},
+    # ----- discriminator zoo (issue 4) -----
+    "zoo.title": {"ru": "Зоопарк дискриминаторов", "en": "The discriminator zoo"},
+    "zoo.intro": {
+        "ru": "Несколько дискриминаторов одной архитектуры, обученных на тех же данных, но с разными seed и "
+              "по-разному (совместно с генератором или отдельно против готового генератора). На настоящих и "
+              "сгенерированных цифрах они согласны. На том, чего никто из них не видел, их оценки расходятся — "
+              "значит, эти оценки ничего не говорят о картинке.",
+        "en": "Several discriminators with the same architecture, trained on the same data but with different "
+              "seeds and in different ways (jointly with the generator, or alone against a finished generator). "
+              "On real and generated digits they agree. On what none of them saw, their scores diverge, so those "
+              "scores say nothing about the picture."},
+    "zoo.computing": {"ru": "Каждый дискриминатор оценивает группы…", "en": "Every discriminator is scoring the groups…"},
+    "zoo.axis_mean": {"ru": "Среднее D(x)", "en": "Mean D(x)"},
+    "zoo.axis_mean_logit": {"ru": "Средний логит", "en": "Mean logit"},
+    "zoo.axis_help": {"ru": "Средний логит различает оценки, которые в D(x) все выглядят как 0 или 1.",
+                      "en": "The mean logit separates scores that all look like 0 or 1 as D(x)."},
+    "zoo.discriminator": {"ru": "Дискриминатор", "en": "Discriminator"},
+    "zoo.label_shipped": {"ru": "{name} (фаза {phase}, seed {seed})", "en": "{name} (phase {phase}, seed {seed})"},
+    "zoo.label_default": {"ru": "{name} (фаза {phase}, seed {seed}, по умолчанию)",
+                          "en": "{name} (phase {phase}, seed {seed}, default)"},
+    "zoo.label_upload": {"ru": "Ваш: {name}", "en": "Yours: {name}"},
+    "zoo.chart_title": {"ru": "Средняя оценка D(x) по группам", "en": "Mean D(x) by group"},
+    "zoo.chart_subtitle": {"ru": "Один столбик — один дискриминатор", "en": "One bar per discriminator"},
+    "zoo.no_upload": {"ru": "Загрузите свой дискриминатор на странице «Веса моделей» — он появится здесь рядом с "
+                            "остальными.",
+                      "en": "Upload your own discriminator on the 'Weights' page and it appears here next to the "
+                            "others."},
+    "zoo.table_title": {"ru": "Среднее D(x): группы × дискриминаторы", "en": "Mean D(x): groups × discriminators"},
+    "zoo.spread": {"ru": "Разброс (max − min)", "en": "Spread (max − min)"},
+    "zoo.reading": {
+        "ru": "Настоящие цифры получают в среднем больше, чем сгенерированные, у **{ordered} из {total}** "
+              "дискриминаторов. Средняя оценка одной и той же группы шума или фотографий отличается между "
+              "дискриминаторами до **{spread:.2f}**.",
+        "en": "Real digits score higher on average than generated ones for **{ordered} of {total}** "
+              "discriminators. The mean score of the same noise or photo group differs between discriminators "
+              "by up to **{spread:.2f}**."},
+    "zoo.download": {"ru": "Средние по группам (CSV)", "en": "Group means (CSV)"},
 }
 
 

@@ -1,11 +1,10 @@
 """Feature space: why D scores inputs it never saw arbitrarily. PCA of D's features, logit vs distance from the
 head's line, OOD metrics of feature-space detectors, and fooling images climbed from noise."""
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from dashboard import cache, feature_charts, my_images, pictures
-from dashboard.i18n import t
+from dashboard.i18n import option_text, t
 
 N_CHOICES = (100, 300, 1000)
 SCATTER_CAP = 700  # points sent to the browser (each carries an ~1.9 kB PNG thumbnail); fits and metrics use all n
@@ -18,10 +17,10 @@ st.markdown(t("fs.intro"))
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 2])
-    n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="fs_n", help=t("fs.n_help"))
-    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="fs_seed")
-    fit = c3.radio(t("fs.fit"), cache.FIT_CHOICES, format_func=lambda f: t(f"fs.fit_{f}"), horizontal=True,
-                   key="fs_fit", help=t("fs.fit_help"))
+    n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="fs_n", persist_state="session", help=t("fs.n_help"))
+    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="fs_seed", persist_state="session")
+    fit = c3.radio(t("fs.fit"), cache.FIT_CHOICES, format_func=option_text("fs.fit_"), horizontal=True,
+                   key="fs_fit", persist_state="session", help=t("fs.fit_help"))
 
 with st.spinner(t("fs.computing")):
     view = cache.feature_space(n, seed, SCATTER_CAP)
@@ -42,18 +41,18 @@ views_box = st.container()  # drawn after the fooling controls below, so the pat
 st.header(t("fs.fool_title"))
 st.markdown(t("fs.fool_intro"))
 f1, f2, f3 = st.columns([1, 2, 1])
-fool_seed = f1.number_input(t("fs.fool_seed"), 0, 2**31 - 1, 0, key="fs_fool_seed")
-steps = f2.slider(t("fs.fool_steps"), 0, MAX_STEPS, cache.FOOLING_STEPS, key="fs_fool_steps",
+fool_seed = f1.number_input(t("fs.fool_seed"), 0, 2**31 - 1, 0, key="fs_fool_seed", persist_state="session")
+steps = f2.slider(t("fs.fool_steps"), 0, MAX_STEPS, cache.FOOLING_STEPS, key="fs_fool_steps", persist_state="session",
                   help=t("fs.fool_steps_help", size=cache.FOOLING_STEP_SIZE))
-show_path = f3.toggle(t("fs.fool_show"), value=True, key="fs_fool_show")
+show_path = f3.toggle(t("fs.fool_show"), value=True, key="fs_fool_show", persist_state="session")
 fool_images, path = cache.fooling_path(fool_seed, steps, view)
 path = path.assign(label=t("fs.fooling"))
 g1, g2, g3, g4 = st.columns([1, 1, 1, 2])
-g1.image(pictures.model_view(fool_images[0], 5), caption=t("fs.fool_start", p=path["probability"].iloc[0]))
-g2.image(pictures.model_view(fool_images[-1], 5), caption=t("fs.fool_end", k=steps, p=path["probability"].iloc[-1]))
+pictures.show(g1, fool_images[0], 5, caption=t("fs.fool_start", p=path["probability"].iloc[0]))
+pictures.show(g2, fool_images[-1], 5, caption=t("fs.fool_end", k=steps, p=path["probability"].iloc[-1]))
 change = fool_images[-1] - fool_images[0]
-g3.image(pictures.model_view(change / max(float(np.abs(change).max()), 1e-6), 5),
-         caption=t("fs.fool_change", linf=float(np.abs(change).max())))
+pictures.show(g3, change / max(float(np.abs(change).max()), 1e-6), 5,
+              caption=t("fs.fool_change", linf=float(np.abs(change).max())))
 reached = np.flatnonzero(path["probability"].to_numpy() >= 0.9)
 with g4:
     st.metric(t("fs.fool_metric", k=steps), f"{path['probability'].iloc[-1]:.4f}",
@@ -68,8 +67,11 @@ with views_box:
                   fit=t(f"fs.fit_{fit}")))
     left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(feature_charts.pca_chart(points, fit, pca, view["w"], view["b"], groups, mine, shown_path),
-                        width="content", key="fs_pca_chart")
+        chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view["w"], view["b"], groups, mine,
+                                                       shown_path)
+        st.altair_chart(chart, width="content", key="fs_pca_chart")
+        if not has_boundary:
+            st.caption(t("fs.no_boundary"))
     with right:
         st.altair_chart(feature_charts.decomposition_chart(points, groups, mine, shown_path), width="stretch",
                         key="fs_decomp_chart")

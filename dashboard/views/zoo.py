@@ -1,18 +1,20 @@
 """Discriminator zoo: every shipped discriminator (and the student's uploaded one) scoring the same groups."""
-import pandas as pd
 import streamlit as st
 
 from dashboard import cache, feature_charts
-from dashboard.i18n import t
+from dashboard.i18n import option_text, t
 
 N_CHOICES = (100, 300, 1000)
 OOD_GROUPS = ("gaussian", "binary", "uniform", "natural", "fashion")
 
 st.title(t("zoo.title"))
 st.markdown(t("zoo.intro"))
-c1, c2 = st.columns([2, 1])
-n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="zoo_n")
-seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="zoo_seed")
+c1, c2, c3 = st.columns([2, 1, 2])
+n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="zoo_n", persist_state="session")
+seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="zoo_seed", persist_state="session")
+column = c3.radio(t("dist.axis"), ["mean", "mean_logit"], horizontal=True, key="zoo_axis", persist_state="session",
+                  format_func=option_text("zoo.axis_"),
+                  help=t("zoo.axis_help"))
 
 with st.spinner(t("zoo.computing")):
     summary = cache.zoo(n, seed)
@@ -27,7 +29,7 @@ def _label(row) -> str:
 
 summary["label"] = [_label(row) for row in summary.itertuples()]
 groups = list(dict.fromkeys(summary["group"]))
-st.altair_chart(feature_charts.zoo_chart(summary, groups), width="stretch")
+st.altair_chart(feature_charts.zoo_chart(summary, groups, column), width="stretch")
 if not summary["uploaded"].any():
     st.caption(t("zoo.no_upload"))
 

@@ -1,0 +1,62 @@
+"""AppTest of the discriminator zoo: every shipped discriminator's group means side by side, plus the session's
+uploaded discriminator when there is one."""
+import io
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from gan_core.models import ConvDiscriminator, init_dcgan_weights
+from gan_core.weights import shipped_weights
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+PAGE = "views/zoo.py"
+TIMEOUT = 180
+
+
+def _app(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["zoo_n"] = 100
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def _bars(at):
+    element = at.get("vega_lite_chart")[0]
+    spec = json.loads(element.proto.spec)
+    frames = [pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().to_pandas() for d in element.proto.datasets]
+    return spec, frames[0]
+
+
+def test_every_shipped_discriminator_is_side_by_side():
+    at = _app()
+    assert not at.exception, at.exception
+    names = list(shipped_weights(kind="discriminator"))
+    spec, bars = _bars(at)
+    assert spec["encoding"]["xOffset"]["field"] == "label"
+    assert bars["discriminator"].nunique() == len(names)
+    assert set(bars["discriminator"]) == set(names)
+    assert bars["mean"].between(0, 1).all()
+    table = at.dataframe[0].value
+    assert len(table) == bars["group"].nunique()
+    assert table.shape[1] == len(names) + 1  # one column per discriminator plus the spread
+
+
+def test_uploaded_discriminator_joins_the_zoo():
+    torch.manual_seed(7)
+    model = ConvDiscriminator()
+    model.apply(init_dcgan_weights)
+    upload = {"wid": "upload:0123456789ab", "name": "my_disc.pt", "sha256": "0123456789ab" + "0" * 52,
+              "model": model.eval()}
+    at = _app(weights_uploaded={"discriminator": upload})
+    assert not at.exception, at.exception
+    _, bars = _bars(at)
+    mine = bars[bars["uploaded"]]
+    assert set(mine["discriminator"]) == {"my_disc.pt"}
+    assert len(mine) == bars["group"].nunique()
+    assert at.dataframe[0].value.shape[1] == len(shipped_weights(kind="discriminator")) + 2
