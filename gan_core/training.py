@@ -102,10 +102,11 @@ def train_dcgan(real: torch.Tensor, epochs: int, seed: int, batch_size: int = 64
 
 
 def train_discriminator(generator: ConvGenerator, real: torch.Tensor, epochs: int, seed: int, batch_size: int = 64,
-                        device: str | None = None, progress: bool = True):
+                        device: str | None = None, progress: bool = True, checkpoint_dir: Path | None = None):
     """Phase 2: a fresh discriminator trained only on real digits vs the finished generator's digits.
 
-    The generator is frozen in eval mode (as the notebook uses it). Returns (discriminator in eval mode, LossLog).
+    The generator is frozen in eval mode (as the notebook uses it). Saves `discriminator_epochNN.pt` per epoch to
+    checkpoint_dir when given (epoch k equals a run with epochs=k). Returns (discriminator in eval mode, LossLog).
     """
     dev = pick_device(device)
     set_seed(seed)
@@ -126,6 +127,8 @@ def train_discriminator(generator: ConvGenerator, real: torch.Tensor, epochs: in
             d_loss, d_real, d_fake = _discriminator_step(discriminator, optimiser, batch.to(dev), fake, loss_fn)
             step += 1
             log.add(epoch=epoch, step=step, d_loss=d_loss, d_real=d_real, d_fake=d_fake)
+        if checkpoint_dir is not None:
+            _checkpoint(checkpoint_dir, epoch, discriminator=discriminator)
     generator.cpu()
     return discriminator.cpu().eval(), log
 
