@@ -104,7 +104,7 @@ def screenshot(page, name: str) -> Path:
     """The whole page (Streamlit scrolls inside stMain, so the viewport is grown to its height for the shot)."""
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 5000)})
-    page.wait_for_timeout(1500)  # tables and charts redraw for the new size
+    page.wait_for_timeout(2500)  # tables and charts redraw for the new size
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1400, "height": 1000})
