@@ -12,7 +12,7 @@ from gan_core.preprocess import ImageError
 from gan_core.weights import WeightsError
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
-LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']\s*[,)]""")  # whole keys, not prefixes
 
 
 def placeholders(text: str) -> set[str]:
@@ -73,3 +73,14 @@ def test_browser_locale_decides_the_default(monkeypatch, locale, expected):
     context.locale = locale
     monkeypatch.setattr(i18n.st, "context", context)
     assert i18n.browser_language() == expected
+
+
+def test_keys_built_from_names_exist():
+    from gan_core import data, preprocess
+
+    names = [f"group.{g}" for g in [*data.group_sources(None), "fashion"]]
+    names += [f"example.{e}" for e in ("noise", "binary", "generated", "cat")]
+    names += [f"mine.pipeline_{p}" for p in preprocess.PIPELINES] + ["mine.source_upload", "mine.source_canvas"]
+    names += [f"weights.{w}_{k}" for w in ("active", "help", "upload") for k in ("generator", "discriminator")]
+    names += [f"interp.mode_{m}" for m in ("linear", "spherical")] + ["axis.probability", "axis.logit"]
+    assert [n for n in names if n not in TEXT] == []
