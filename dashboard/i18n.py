@@ -396,6 +396,7 @@ TEXT: dict[str, dict[str, str]] = {
                            "en": "No PCA: across, the length of φ's part orthogonal to w; dashed: D = 0.5"},
     "fs.orthogonal": {"ru": "|φ⊥w| — длина части φ, перпендикулярной w",
                       "en": "|φ⊥w|: length of φ's part orthogonal to w"},
+    "fs.orthogonal_short": {"ru": "|φ⊥w|, вбок от w", "en": "|φ⊥w|, off w's line"},
     "fs.step": {"ru": "Шаг", "en": "Step"},
     "fs.cap_note": {"ru": "На графиках не больше {per_group} точек на группу ({cap} всего), чтобы страница "
                           "оставалась быстрой; PCA и метрики используют все N = {n}. Наведите на точку, чтобы "

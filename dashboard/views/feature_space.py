@@ -1,6 +1,7 @@
 """Feature space: why D scores inputs it never saw arbitrarily. PCA of D's features, logit vs distance from the
 head's line, OOD metrics of feature-space detectors, and fooling images climbed from noise."""
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from dashboard import cache, feature_charts, my_images, pictures
@@ -58,6 +59,7 @@ with g4:
     st.metric(t("fs.fool_metric", k=steps), f"{path['probability'].iloc[-1]:.4f}",
               delta=f"{path['probability'].iloc[-1] - path['probability'].iloc[0]:+.4f}")
     st.caption(t("fs.fool_reached", step=int(reached[0])) if reached.size else t("fs.fool_not_reached"))
+st.markdown(f"**{t('fs.fool_chart_title')}**")
 st.altair_chart(feature_charts.fooling_chart(path), width="stretch")
 shown_path = path if show_path else None
 
@@ -80,6 +82,12 @@ with views_box:
         st.markdown(t("fs.reading_views"))
     if mine is None:
         st.caption(t("fs.no_mine"))
+    else:  # the diamonds' numbers, as HTML (names findable on the page)
+        st.table(pd.DataFrame({
+            t("table.name"): mine["name"], "D(x)": mine["probability"].map("{:.4f}".format),
+            t("table.logit"): mine["logit"].map("{:.2f}".format),
+            t("fs.orthogonal_short"): mine["orthogonal_norm"].map("{:.1f}".format),
+            "PC1": mine[f"{fit}_pc1"].map("{:.1f}".format), "PC2": mine[f"{fit}_pc2"].map("{:.1f}".format)}))
 
 st.header(t("fs.metrics_title"))
 metrics = view["metrics"].assign(group=lambda f: f["group"].map(label_of))
