@@ -4,15 +4,11 @@ import torch
 from sklearn.decomposition import PCA
 
 from gan_core.features import FeaturePCA, extract_features, feature_table, head_direction, logit_decomposition
-from gan_core.models import ConvDiscriminator, init_dcgan_weights
 
 
 @pytest.fixture(scope="module")
-def discriminator():
-    torch.manual_seed(0)
-    model = ConvDiscriminator()
-    model.apply(init_dcgan_weights)
-    return model.eval()
+def discriminator(tiny_pair):
+    return tiny_pair[1]  # seeded, untrained (conftest)
 
 
 @pytest.fixture(scope="module")

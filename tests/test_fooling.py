@@ -4,16 +4,12 @@ import torch
 
 from gan_core.features import extract_features
 from gan_core.fooling import DEFAULT_STEP_SIZE, DEFAULT_STEPS, fooling_path, fooling_start
-from gan_core.models import ConvDiscriminator, init_dcgan_weights
 from gan_core.weights import WEIGHTS_DIR, load_discriminator, shipped_weights
 
 
 @pytest.fixture(scope="module")
-def discriminator():
-    torch.manual_seed(0)
-    model = ConvDiscriminator()
-    model.apply(init_dcgan_weights)
-    return model.eval()
+def discriminator(tiny_pair):
+    return tiny_pair[1]  # seeded, untrained (conftest)
 
 
 def test_start_is_seeded_gaussian_noise():

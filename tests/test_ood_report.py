@@ -1,22 +1,11 @@
 import numpy as np
 import pytest
-import torch
 
 from gan_core import data
 from gan_core.detectors import KNNDetector, MahalanobisDetector
 from gan_core.features import extract_features, head_direction
 from gan_core.metrics import auroc, fpr_at_tpr
-from gan_core.models import ConvDiscriminator, ConvGenerator, init_dcgan_weights
 from gan_core.ood_report import DETECTORS, ood_report, ood_table
-
-
-@pytest.fixture(scope="module")
-def models():
-    torch.manual_seed(0)
-    generator, discriminator = ConvGenerator(), ConvDiscriminator()
-    generator.apply(init_dcgan_weights)
-    discriminator.apply(init_dcgan_weights)
-    return generator.eval(), discriminator.eval()
 
 
 def test_ood_table_on_synthetic_features():
@@ -39,8 +28,8 @@ def test_ood_table_on_synthetic_features():
     assert (table[["n_in", "n_out"]].to_numpy() == [[150, 100], [150, 100]]).all()
 
 
-def test_ood_report_protocol(models):
-    generator, discriminator = models
+def test_ood_report_protocol(tiny_pair):
+    generator, discriminator = tiny_pair
     n = 30
     table = ood_report(generator, discriminator, n=n, seed=3)
     expected = [g for g in data.group_sources(generator) if g != "real"]
