@@ -409,14 +409,14 @@ TEXT: dict[str, dict[str, str]] = {
               "где D(x) = 0,5 для точек, лежащих *в* плоскости. Настоящая оценка точки зависит ещё от 4094 "
               "отброшенных направлений, поэтому точка может оказаться «не с той» стороны пунктира.\n"
               "- **Справа:** точный логит каждой картинки против того, насколько далеко φ(x) ушла вбок от "
-              "прямой, вдоль которой смотрит w. Цифры сидят в одном облаке; шум и фотографии уходят вправо, "
-              "туда, где D никогда не обучался, — а логит там может быть каким угодно: линейная голова просто "
+              "прямой, вдоль которой смотрит w. Цифры сидят в одном облаке; шум (и многие фотографии) уходят "
+              "вправо, туда, где D никогда не обучался, — а логит там может быть каким угодно: линейная голова просто "
               "продолжает свою прямую.",
         "en": "- **Left:** the two main PCA axes. The arrow shows where the logit grows in this plane; the dashed "
               "line is where D(x) = 0.5 for points lying *in* the plane. A point's true score also depends on "
               "the 4,094 dropped directions, so a point can sit on the 'wrong' side of the line.\n"
               "- **Right:** each picture's exact logit against how far φ(x) has moved sideways from the line w "
-              "looks along. Digits sit in one cloud; noise and photos move right, where D was never trained, "
+              "looks along. Digits sit in one cloud; noise (and many photos) move right, where D was never trained, "
               "and the logit there can be anything: the linear head simply extends its line."},
     "fs.no_mine": {"ru": "Загрузите или нарисуйте картинку на странице «Ваши изображения» — она появится здесь "
                          "ромбом.",
@@ -499,7 +499,8 @@ TEXT: dict[str, dict[str, str]] = {
               "seeds and in different ways (jointly with the generator, or alone against a finished generator). "
               "On real and generated digits they agree. On what none of them saw, their scores diverge, so those "
               "scores say nothing about the picture."},
-    "zoo.computing": {"ru": "Каждый дискриминатор оценивает группы…", "en": "Every discriminator is scoring the groups…"},
+    "zoo.computing": {"ru": "Каждый дискриминатор оценивает группы…",
+                      "en": "Every discriminator is scoring the groups…"},
     "zoo.axis_mean": {"ru": "Среднее D(x)", "en": "Mean D(x)"},
     "zoo.axis_mean_logit": {"ru": "Средний логит", "en": "Mean logit"},
     "zoo.axis_help": {"ru": "Средний логит различает оценки, которые в D(x) все выглядят как 0 или 1.",
