@@ -137,6 +137,22 @@ TEXT: dict[str, dict[str, str]] = {
               "но по-разному — на шуме и фотографиях. Можно загрузить и веса из курса.",
         "en": "Discriminators trained with another seed, or jointly with the generator, behave alike on digits "
               "but differently on noise and photos. You can upload the course's weights too."},
+    "step.feature_space.title": {"ru": "Пространство признаков: почему так", "en": "Feature space: why it happens"},
+    "step.feature_space.notice": {
+        "ru": "Последний слой D — линейный: оценка растёт вдоль одного направления w. Шум и фотографии лежат "
+              "далеко от облака цифр, и линейная голова продолжает свою прямую туда, где никогда не училась. "
+              "Расстояние до настоящих цифр в пространстве признаков отличает их почти идеально, а сама оценка D — нет.",
+        "en": "D's last layer is linear: the score grows along one direction w. Noise and photos lie far from the "
+              "cloud of digits, and the linear head extends its line into places it never learned about. "
+              "Distance to real digits in feature space tells them apart almost perfectly; D's own score does not."},
+    "step.zoo.title": {"ru": "Зоопарк дискриминаторов", "en": "The discriminator zoo"},
+    "step.zoo.notice": {
+        "ru": "Все дискриминаторы одинаково ставят настоящие цифры выше сгенерированных, а оценки шума и фотографий "
+              "скачут от нуля до единицы в зависимости от seed и от того, с каким генератором шло обучение: "
+              "это и есть «произвольная» оценка.",
+        "en": "Every discriminator ranks real digits above generated ones, while the scores of noise and photos "
+              "swing from zero to one depending on the seed and on the generator it trained against: that is what "
+              "an 'arbitrary' score means."},
     # ----- interpolation -----
     "interp.title": {"ru": "Смешивание шумов", "en": "Mixing latent noises"},
     "interp.intro": {

@@ -10,6 +10,8 @@ STEPS = [
     ("views/distributions.py", "step.distributions"),
     ("views/your_images.py", "step.your_images"),
     ("views/weights.py", "step.weights"),
+    ("views/feature_space.py", "step.feature_space"),
+    ("views/zoo.py", "step.zoo"),
 ]
 
 st.title(t("walk.title"))
