@@ -8,7 +8,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import i18n  # noqa: E402
+from dashboard import cache, i18n  # noqa: E402
 
 # (name, file, icon): the page title is i18n key f"nav.{name}". Later pages are appended here.
 # The folder is views/, not pages/: a pages/ folder next to app.py switches Streamlit to its old directory mode
@@ -27,6 +27,7 @@ st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", lay
 # Model inputs are tiny (28x28): when the browser scales any image, keep hard pixel edges instead of blurring them.
 st.html("<style>img { image-rendering: pixelated; }</style>")
 i18n.language_selector()
+cache.start_warm_up()  # once per server: the default views computed in the background before students ask
 pages = [st.Page(path, title=i18n.t(f"nav.{name}"), icon=icon, url_path=name, default=(i == 0))
          for i, (name, path, icon) in enumerate(PAGES)]
 st.navigation(pages).run()

@@ -362,3 +362,72 @@ def zoo(n: int, seed: int) -> pd.DataFrame:
         summary.insert(4, "default", bool(entry.get("default", False)))
         frames.append(summary)
     return pd.concat(frames, ignore_index=True)
+
+
+# ----- warm-up: the lesson's default views, computed once per server before students ask for them -----
+
+# (page, shared cached function, arguments after the model keys): what each page computes with its default settings
+# on the shipped weights, in lesson order, then the distributions page's other N choices. The values mirror the pages'
+# defaults; tests/test_dashboard_warm_up.py fails if a page's default view is not among them.
+_STRIP = (0.0, 0.25, 0.5, 0.75, 1.0)
+_PATH = tuple(round(float(a), 6) for a in np.round(np.linspace(0, 1, 41), 3))
+WARM_UP_DEFAULTS = [
+    ("walkthrough", "_notebook_examples_shared", ()),
+    ("interpolation", "_interpolate_shared", (108, 108, False, _STRIP)),
+    ("interpolation", "_interpolate_shared", (108, 108, False, _PATH)),
+    ("interpolation", "_alpha_one_hash_shared", (108, 108)),
+    ("distributions", "_group_scores_shared", (500, 0)),
+    ("distributions", "_group_examples_shared", (10, 0)),
+    ("your_images", "_group_scores_shared", (1000, 0)),
+    ("feature_space", "_feature_space_shared", (300, 0, 700)),
+    ("feature_space", "_fooling_shared", (0, FOOLING_STEPS)),
+    ("zoo", "_group_scores_shared", (300, 0)),  # with every shipped discriminator
+    ("weights", "_samples_shared", (64, 0)),  # the live sample grid (when no sample_grid.png ships)
+]
+WARM_UP_MORE = [("distributions", "_group_scores_shared", (n, 0)) for n in (50, 100, 250, 2000)]
+
+
+def warm_up(calls=None) -> float:
+    """Compute `calls` (default: WARM_UP_DEFAULTS then WARM_UP_MORE) with the shipped default weights into the
+    shared caches; seconds taken. A failure is logged and skipped: warming is an optimisation, never an error."""
+    import time
+
+    from streamlit.logger import get_logger
+
+    log, start = get_logger(__name__), time.monotonic()
+    gen = Active("generator", default_weights("generator"), shipped("generator")[default_weights("generator")]["sha256"])
+    discs = [Active("discriminator", name, entry["sha256"]) for name, entry in shipped("discriminator").items()]
+    default_disc = next(d for d in discs if d.wid == default_weights("discriminator"))
+    for page, name, args in WARM_UP_DEFAULTS + WARM_UP_MORE if calls is None else calls:
+        for disc in discs if page == "zoo" else [default_disc]:
+            try:
+                globals()[name](gen.key, disc.key, *args)
+            except Exception:  # noqa: BLE001 - the page will compute (and report) it itself
+                log.warning("warm-up of %s%s failed", name, args, exc_info=True)
+    _release_free_memory()
+    seconds = time.monotonic() - start
+    log.info("warm-up done in %.1f s", seconds)
+    return seconds
+
+
+def _release_free_memory() -> None:
+    """Hand the heap's free pages back to the OS (glibc keeps the warm-up's freed activations, ~250 MB, mapped)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+@st.cache_resource(show_spinner=False)
+def start_warm_up() -> threading.Thread | None:
+    """Once per server process: warm_up() in a daemon thread (GAN_OOD_WARM_UP=0 turns it off)."""
+    import os
+
+    if os.environ.get("GAN_OOD_WARM_UP", "1") == "0":
+        return None
+    # Not niced: a low-priority thread holding the GIL would stall the students' script threads behind it.
+    thread = threading.Thread(target=warm_up, name="gan-ood-warm-up", daemon=True)
+    thread.start()
+    return thread
