@@ -1,0 +1,257 @@
+"""Shared by the benchmark, the load test and the browser tests: a real `streamlit run` server on loopback, its
+memory sampled with psutil, Debian's Chromium through Playwright (async API), and "rendered" waits.
+
+A page counts as painted when Streamlit's script run is over (stApp's data-test-script-state is notRunning,
+connected), the page's h1 carries its title, every Vega-Lite chart has drawn its canvas/svg, no skeleton is left
+and every image has finished loading. Reruns are told apart by a MutationObserver that logs every script-state change.
+"""
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard.i18n import TEXT  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+LANG = "en"
+# page url path -> i18n key of its h1; the order a student walks them. Pages not routed by app.py are skipped.
+PAGE_TITLES = {"walkthrough": "walk.title", "interpolation": "interp.title", "distributions": "dist.title",
+               "your_images": "mine.title", "feature_space": "fs.title", "zoo": "zoo.title",
+               "weights": "weights.title"}
+SERVER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
+
+
+def routed_pages() -> list[str]:
+    """Url paths of the pages app.py routes (read from its PAGES list without running Streamlit)."""
+    source = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
+    return [name for name in PAGE_TITLES if f'("{name}", "views/{name}.py"' in source]
+
+
+def title(page: str) -> str:
+    return TEXT[PAGE_TITLES[page]][LANG]
+
+
+# ---------------- server ----------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    try:
+        return urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout).read() == b"ok"
+    except OSError:
+        return False
+
+
+class Server:
+    """`streamlit run dashboard/app.py` on 127.0.0.1:<free port>; `url`, `proc`, `started` (monotonic)."""
+
+    def __init__(self, log_path: Path | None = None, extra_env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.extra_env = extra_env or {}
+        self.proc = None
+        self.started = None
+
+    def start(self) -> "Server":
+        log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env={**os.environ, **SERVER_ENV, **self.extra_env}, stdout=log, stderr=subprocess.STDOUT)
+        if log is not subprocess.DEVNULL:
+            log.close()  # the child holds its own descriptor
+        return self
+
+    def wait_healthy(self, timeout: float = 90.0, poll: float = 0.05) -> float:
+        """Seconds from start() until /_stcore/health answers ok."""
+        deadline = time.monotonic() + timeout
+        while not healthy(self.url, timeout=1.0):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode} (log: {self.log_path})")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit not healthy after {timeout:.0f} s (log: {self.log_path})")
+            time.sleep(poll)
+        return time.monotonic() - self.started
+
+    def rss(self) -> int:
+        return psutil.Process(self.proc.pid).memory_info().rss
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@contextmanager
+def running_server(log_path: Path | None = None, timeout: float = 90.0):
+    server = Server(log_path).start()
+    try:
+        server.wait_healthy(timeout)
+        yield server
+    finally:
+        server.stop()
+
+
+class RssSampler:
+    """Samples a process's RSS every `interval` seconds in a daemon thread; `peak` (bytes) since the last reset."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        self.process = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, self.process.memory_info().rss)
+            except psutil.Error:
+                return
+            self._stop.wait(self.interval)
+
+    def reset(self) -> None:
+        self.peak = self.process.memory_info().rss
+
+    def __enter__(self) -> "RssSampler":
+        self.reset()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+# ---------------- browser ----------------
+
+# Logs every change of Streamlit's script-run state with its time, so a wait can ask for "a run that started after
+# my action has finished" (reruns of the same page keep the same h1).
+RUN_LOG_SCRIPT = """
+(() => {
+  window.__runs = [];
+  const watch = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) { requestAnimationFrame(watch); return; }
+    const log = () => window.__runs.push([app.getAttribute('data-test-script-state'), performance.now()]);
+    log();
+    new MutationObserver(log).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  };
+  document.addEventListener('DOMContentLoaded', watch);
+})();
+"""
+
+# True once the run is over and everything it produced is on screen. arg: [h1 text or null, runs seen before the
+# action or -1 (then any finished state counts)].
+PAINTED_JS = """
+([heading, after]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (after >= 0) {
+    const runs = (window.__runs || []).slice(after);
+    if (!runs.some(([state]) => state === 'running')) return false;
+  }
+  if (heading !== null && ![...document.querySelectorAll('h1')].some(h => h.textContent.includes(heading)))
+    return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
+    if (!chart.querySelector('canvas, svg')) return false;
+  for (const img of document.querySelectorAll('[data-testid="stMain"] img'))
+    if (!img.complete) return false;  // loaded or failed (a broken link must not hang the wait)
+  return true;
+}
+"""
+
+
+@asynccontextmanager
+async def chromium():
+    """One headless Debian Chromium (never `playwright install`)."""
+    from playwright.async_api import async_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise FileNotFoundError(f"no Chromium at {CHROMIUM}")
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def new_page(browser, viewport=(1280, 900)):
+    """A fresh context (= a fresh Streamlit session once it loads a page) with the run log installed."""
+    context = await browser.new_context(locale="en-US", viewport={"width": viewport[0], "height": viewport[1]})
+    await context.add_init_script(RUN_LOG_SCRIPT)
+    return context, await context.new_page()
+
+
+async def runs_seen(page) -> int:
+    return await page.evaluate("(window.__runs || []).length")
+
+
+async def wait_painted(page, heading: str | None = None, after: int = -1, timeout_ms: float = 60_000) -> None:
+    """Wait until the run (one started after `after` logged runs, if given) is over and painted, then two frames."""
+    await page.wait_for_function(PAINTED_JS, arg=[heading, after], timeout=timeout_ms, polling="raf")
+    await page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+async def open_page(page, url: str, name: str, timeout_ms: float = 60_000) -> float:
+    """Load a page by URL (a new session) and wait until painted; seconds."""
+    start = time.perf_counter()
+    await page.goto(url if name == "walkthrough" else f"{url}/{name}", wait_until="commit")
+    await wait_painted(page, title(name), timeout_ms=timeout_ms)
+    return time.perf_counter() - start
+
+
+async def switch_page(page, name: str, timeout_ms: float = 60_000) -> float:
+    """Go to a page through the sidebar link (same session, as a student does) and wait until painted; seconds."""
+    nav = TEXT[f"nav.{name}"][LANG]
+    start = time.perf_counter()
+    await page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=nav, exact=True).click()
+    await wait_painted(page, title(name), timeout_ms=timeout_ms)
+    return time.perf_counter() - start
+
+
+async def exceptions_on(page) -> int:
+    return await page.locator('[data-testid="stException"]').count()
+
+
+async def upload_and_score(page, payload: dict, expected_count: int, timeout_ms: float = 60_000) -> tuple[float, float]:
+    """On "Your images": upload one file (Playwright payload: name, mimeType, buffer) and wait for its score.
+    Returns (seconds from handing over the file to the score painted, the score shown). `expected_count` is the
+    number of images the session will then hold (the list heading says it)."""
+    heading = TEXT["mine.list_title"][LANG].format(count=expected_count)
+    start = time.perf_counter()
+    seen = await runs_seen(page)
+    await page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(files=[payload])
+    await page.get_by_text(heading, exact=True).wait_for(timeout=timeout_ms)
+    await wait_painted(page, after=seen, timeout_ms=timeout_ms)
+    elapsed = time.perf_counter() - start
+    metric = page.locator('[data-testid="stMetricValue"]')
+    # the innermost block holding this file's name and a score: its own bordered entry (ancestors come first)
+    entry = page.locator('[data-testid="stVerticalBlock"]').filter(has_text=payload["name"]).filter(has=metric)
+    return elapsed, float(await entry.last.locator(metric).first.inner_text(timeout=timeout_ms))
