@@ -93,6 +93,7 @@ class LoadResult:
     peak_rss_mb: float = 0.0
     healthy_after: bool = False
     iterations_done: list = field(default_factory=list)
+    slowest: list = field(default_factory=list)  # the 5 slowest page loads: (seconds, which)
 
     @staticmethod
     def _p(values, q) -> float:
@@ -127,7 +128,8 @@ class LoadResult:
                 ("slowest bomb refusal on screen", f"{max(self.bomb_times_s, default=float('nan')):.2f} s"),
                 ("page loads while bombs were in flight", f"{self.page_loads_during_bombs}"),
                 ("server RSS baseline / peak", f"{self.baseline_rss_mb:.0f} MB / {self.peak_rss_mb:.0f} MB"),
-                ("server healthy afterwards", "yes" if self.healthy_after else "NO")]
+                ("server healthy afterwards", "yes" if self.healthy_after else "NO"),
+                ("slowest page loads", "; ".join(f"{sec:.1f} s {where}" for sec, where in self.slowest[:3]))]
         width = max(len(r[0]) for r in rows)
         return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
@@ -157,6 +159,7 @@ async def _load(result: LoadResult, clock: _Clock, where: str, action) -> bool:
         return False
     result.page_loads += 1
     result.page_times_s.append(seconds)
+    result.slowest = sorted([*result.slowest, (round(seconds, 2), where)], reverse=True)[:5]
     if bombs_during or clock.bombs_in_flight > 0:
         result.page_loads_during_bombs += 1
     return True
