@@ -294,6 +294,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Phase 1: trained jointly with the generator; phase 2: trained afresh on real digits against the "
               "finished generator (like a discriminator late in GAN training)."},
     "weights.choice_shipped": {"ru": "{name} (этап {phase}, seed {seed})", "en": "{name} (phase {phase}, seed {seed})"},
+    "weights.choice_generator": {"ru": "{name} (DCGAN, эпоха {epoch})", "en": "{name} (DCGAN, epoch {epoch})"},
+    "weights.choice_joint": {"ru": "{name} (обучен вместе с генератором, эпоха {epoch})",
+                             "en": "{name} (trained jointly with the generator, epoch {epoch})"},
+    "weights.choice_phase2": {"ru": "{name} (обучен против готового генератора эпохи {generator_epoch}, seed {seed})",
+                              "en": "{name} (trained against the finished epoch-{generator_epoch} generator, seed {seed})"},
     "weights.choice_upload": {"ru": "Загружен: {name}", "en": "Uploaded: {name}"},
     "weights.upload_generator": {"ru": "Загрузить веса генератора", "en": "Upload generator weights"},
     "weights.upload_discriminator": {"ru": "Загрузить веса дискриминатора", "en": "Upload discriminator weights"},

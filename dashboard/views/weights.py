@@ -15,6 +15,12 @@ def _choice_label(kind: str, wid: str) -> str:
     if wid.startswith(cache.UPLOAD_PREFIX):
         return t("weights.choice_upload", name=cache.uploaded(kind)["name"])
     entry = cache.shipped(kind)[wid]
+    if kind == "generator" and "epoch" in entry:
+        return t("weights.choice_generator", name=wid, epoch=entry["epoch"])
+    if entry.get("phase") == 1 and "epoch" in entry:
+        return t("weights.choice_joint", name=wid, epoch=entry["epoch"])
+    if "generator_epoch" in entry:
+        return t("weights.choice_phase2", name=wid, generator_epoch=entry["generator_epoch"], seed=entry.get("seed", "?"))
     return t("weights.choice_shipped", name=wid, phase=entry.get("phase", "?"), seed=entry.get("seed", "?"))
 
 
