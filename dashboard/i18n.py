@@ -446,10 +446,14 @@ TEXT: dict[str, dict[str, str]] = {
     "fs.fool_intro": {
         "ru": "Начнём с гауссова шума и будем понемногу менять пиксели в ту сторону, где растёт логит D "
               "(градиентный подъём по входу). Картинка по-прежнему выглядит как шум, а D всё увереннее называет "
-              "её настоящей цифрой. Путь виден на обоих графиках выше.",
+              "её настоящей цифрой. Путь виден на обоих графиках выше. Если шум и так получает почти 1, выберите "
+              "на странице «Веса моделей» дискриминатор, обученный вместе с генератором: он отвергает шум, "
+              "и тем нагляднее, как быстро его удаётся обмануть.",
         "en": "Start from Gaussian noise and nudge the pixels in the direction that raises D's logit (gradient "
               "ascent on the input). The picture still looks like noise, yet D calls it a real digit with growing "
-              "confidence. Its path shows in both charts above."},
+              "confidence. Its path shows in both charts above. If noise already scores near 1, pick the "
+              "discriminator trained jointly with the generator on the Weights page: it rejects noise, which makes "
+              "it all the clearer how quickly it is fooled."},
     "fs.fool_seed": {"ru": "Seed шума", "en": "Noise seed"},
     "fs.fool_steps": {"ru": "Шагов подъёма", "en": "Ascent steps"},
     "fs.fool_steps_help": {"ru": "Каждый шаг сдвигает каждый пиксель на ±{size} (знак градиента).",
