@@ -116,28 +116,62 @@ def running_server(log_path: Path | None = None, timeout: float = 90.0):
 
 
 class RssSampler:
-    """Samples a process's RSS every `interval` seconds in a daemon thread; `peak` (bytes) since the last reset."""
+    """Samples a process's RSS every `interval` seconds in a daemon thread; `peak` (bytes) since the last reset.
+
+    Also keeps CPU accounts: `server_cpu_s()`, the process's CPU seconds since start, and `browser_cpu_s()`, the CPU
+    seconds of every Chromium process under this one (renderers that exit mid-run count with their last sample).
+    """
 
     def __init__(self, pid: int, interval: float = 0.1):
         self.process = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
+        self._cpu_start = self._cpu(self.process)
+        self._browser_start = {}
+        self._browser_last = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
 
+    @staticmethod
+    def _cpu(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    def _browsers(self) -> dict:
+        out = {}
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if "chrom" in child.name().lower():
+                    out[child.pid] = self._cpu(child)
+            except psutil.Error:
+                continue
+        return out
+
     def _run(self) -> None:
+        tick = 0
         while not self._stop.is_set():
             try:
                 self.peak = max(self.peak, self.process.memory_info().rss)
             except psutil.Error:
                 return
+            if tick % 5 == 0:
+                self._browser_last.update(self._browsers())
+            tick += 1
             self._stop.wait(self.interval)
 
     def reset(self) -> None:
         self.peak = self.process.memory_info().rss
 
+    def server_cpu_s(self) -> float:
+        return self._cpu(self.process) - self._cpu_start
+
+    def browser_cpu_s(self) -> float:
+        self._browser_last.update(self._browsers())
+        return sum(cpu - self._browser_start.get(pid, 0.0) for pid, cpu in self._browser_last.items())
+
     def __enter__(self) -> "RssSampler":
         self.reset()
+        self._browser_start = self._browsers()
         self._thread.start()
         return self
 
@@ -213,9 +247,38 @@ async def runs_seen(page) -> int:
     return await page.evaluate("(window.__runs || []).length")
 
 
+DIAGNOSE_JS = """
+(after) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return JSON.stringify({
+    script: app && app.getAttribute('data-test-script-state'),
+    connection: app && app.getAttribute('data-test-connection-state'),
+    runs_since: (window.__runs || []).slice(Math.max(after, 0)).map(([s]) => s),
+    h1: [...document.querySelectorAll('h1')].map(h => h.textContent.slice(0, 40)),
+    skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+    charts_undrawn: [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .filter(c => !c.querySelector('canvas, svg')).length,
+    images_loading: [...document.querySelectorAll('[data-testid="stMain"] img')].filter(i => !i.complete).length,
+    exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+  });
+}
+"""
+
+
+class NotPainted(TimeoutError):
+    """wait_painted ran out of time; the message says what was still missing."""
+
+
 async def wait_painted(page, heading: str | None = None, after: int = -1, timeout_ms: float = 60_000) -> None:
     """Wait until the run (one started after `after` logged runs, if given) is over and painted, then two frames."""
-    await page.wait_for_function(PAINTED_JS, arg=[heading, after], timeout=timeout_ms, polling="raf")
+    try:
+        await page.wait_for_function(PAINTED_JS, arg=[heading, after], timeout=timeout_ms, polling="raf")
+    except Exception as exc:
+        try:
+            state = await page.evaluate(DIAGNOSE_JS, after)
+        except Exception:  # noqa: BLE001 - the page itself may be gone
+            state = "(page unavailable)"
+        raise NotPainted(f"not painted after {timeout_ms / 1000:.0f} s ({type(exc).__name__}): {state}") from exc
     await page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 

@@ -297,9 +297,10 @@ def report_memory(table: Table, out: dict) -> None:
     if "load" in out:
         load = out["load"]
         n = load["sessions"] + load["bombs"]
-        per = (load["peak_rss_mb"] - one) / max(1, n - 1)
+        # everything the load phase added over the server as the single session left it, shared by its sessions
+        per = (load["peak_rss_mb"] - out["rss_1_session_end_mb"]) / n
         table.add(f"peak with {load['sessions']} sessions + {load['bombs']} bomb sessions", f"{load['peak_rss_mb']:.0f} MB")
-        table.add("each extra session", f"{per:+.1f} MB", "<= 30 MB", per <= 30)
+        table.add("each session (load-phase peak - RSS before it) / sessions", f"{per:+.1f} MB", "<= 30 MB", per <= 30)
 
 
 def report_load(table: Table, out: dict) -> None:
