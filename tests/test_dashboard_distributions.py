@@ -1,27 +1,19 @@
 """Score distributions page (AppTest): N, seed and axis controls, the summary table against gan_core, marks."""
 import json
-from pathlib import Path
 
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import TEXT
 from gan_core import data, scoring
 from gan_core.weights import WEIGHTS_DIR, load_model
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "views/distributions.py"
 
 
 def open_page(n: int = 50, **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.session_state["dist_n"] = n
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(PAGE, dist_n=n, **state)
 
 
 def summary(at):

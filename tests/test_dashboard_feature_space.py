@@ -2,26 +2,19 @@
 switch changes the explained variance, a session image becomes a marked point, the fooling path is drawn."""
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "views/feature_space.py"
-TIMEOUT = 180  # the first run extracts features for every group on one thread
 
 
 def _app(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["fs_n"] = 100  # the smallest N: a short first computation
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    return at.switch_page(PAGE).run()
+    return open_app(PAGE, check=False, **{"fs_n": 100, **state})  # the smallest N: a short first computation
 
 
 def _charts(at) -> list[tuple[dict, dict]]:

@@ -1,26 +1,19 @@
 """Interpolation page (AppTest): the notebook's pair and hash, the alpha slider, linear vs spherical, seeds."""
-from pathlib import Path
 
 import pytest
 import torch
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import TEXT
 from gan_core import notebook
 from gan_core.weights import WEIGHTS_DIR, load_model
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "views/interpolation.py"
 
 
 def open_page(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(PAGE, **state)
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,11 @@
 """Weights page (AppTest): shipped choices, uploads that become active in this session only, refused files that
 leave the active weights alone, the model card / loss logs / sample grid."""
 import io
-import os
 import pickle
-from pathlib import Path
 
 import pytest
 import torch
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import TEXT
@@ -15,18 +14,11 @@ from gan_core.models import ConvDiscriminator, ConvGenerator, init_dcgan_weights
 from gan_core.seeding import set_seed
 from gan_core.weights import WEIGHTS_DIR, load_model, shipped_weights
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "views/weights.py"
 
 
 def open_page(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(PAGE, **state)
 
 
 def shown_scores(at) -> list[float]:

@@ -1,10 +1,10 @@
 """Your images page (AppTest): uploads are scored as gan_core scores them, bad files get the translated error and
 the page and earlier images stay; pipelines, clearing, the canvas preview, the language."""
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard import my_images
@@ -13,7 +13,6 @@ from gan_core import scoring
 from gan_core.preprocess import prepare_image
 from gan_core.weights import WEIGHTS_DIR, load_model
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "views/your_images.py"
 
 
@@ -26,13 +25,7 @@ def digit_png(size: int = 120, thickness: int = 12) -> bytes:
 
 
 def open_page(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(PAGE, **state)
 
 
 def upload(at, *files) -> AppTest:

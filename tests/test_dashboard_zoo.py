@@ -2,28 +2,20 @@
 uploaded discriminator when there is one."""
 import io
 import json
-from pathlib import Path
 
 import pyarrow as pa
-import pytest
 import torch
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from gan_core.models import ConvDiscriminator, init_dcgan_weights
 from gan_core.weights import shipped_weights
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "views/zoo.py"
-TIMEOUT = 180
 
 
 def _app(**state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["zoo_n"] = 100
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    return at.switch_page(PAGE).run()
+    return open_app(PAGE, check=False, **{"zoo_n": 100, **state})  # the smallest N: a short first computation
 
 
 def _bars(at):
