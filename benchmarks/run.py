@@ -213,10 +213,25 @@ async def interactions(page) -> dict:
     return out
 
 
-async def walk(page, url: str, pages: list[str]) -> dict:
+def count_websocket_bytes(page) -> dict:
+    """A counter of the bytes the server sends this page over its websocket (call before the page loads)."""
+    counter = {"bytes": 0}
+
+    def on_socket(socket):
+        socket.on("framereceived", lambda payload: counter.__setitem__("bytes", counter["bytes"] + len(payload)))
+    page.on("websocket", on_socket)
+    return counter
+
+
+async def walk(page, url: str, pages: list[str], sent: dict | None = None) -> dict:
+    """Open the first page, then every other through the sidebar: {page: seconds}; `sent` gets {page: bytes}."""
+    counter = count_websocket_bytes(page)
     times = {pages[0]: await harness.open_page(page, url, pages[0])}
     for name in pages[1:]:
+        counter["bytes"] = 0
         times[name] = await harness.switch_page(page, name)
+        if sent is not None:
+            sent[name] = counter["bytes"]
         if await harness.exceptions_on(page):
             raise RuntimeError(f"exception shown on {name}")
     return times
@@ -240,7 +255,8 @@ async def browser_section(sessions: int, load_duration: float, load_iterations: 
                 await context.close()
                 out["warm_up_s"] = wait_for_log(log, r"warm-up done in ([\d.]+) s", timeout=300)
                 context, page = await harness.new_page(browser)
-                out["pages_after_warm_up"] = await walk(page, server.url, pages)
+                out["bytes_sent"] = {}
+                out["pages_after_warm_up"] = await walk(page, server.url, pages, out["bytes_sent"])
                 out["interactions"] = await interactions(page)
                 out["rss_1_session_peak_mb"] = rss.peak / 1e6
                 out["rss_1_session_end_mb"] = server.rss() / 1e6
@@ -249,7 +265,7 @@ async def browser_section(sessions: int, load_duration: float, load_iterations: 
             if sessions:
                 result = await run_load_test_async(server.url, server.proc.pid, sessions=sessions,
                                                    duration_s=load_duration, iterations=load_iterations, bombs=3,
-                                                   browser=browser)
+                                                   stagger_s=1.5, page_timeout_s=180, browser=browser)
                 out["load"] = result.summary()
                 out["load_table"] = result.table()
                 print("  load test: done", file=sys.stderr)
@@ -278,6 +294,9 @@ def report_browser(table: Table, out: dict) -> None:
     for name, seconds in out["pages_after_warm_up"].items():
         how = "page load, new session" if name == next(iter(out["pages_after_warm_up"])) else "sidebar click"
         table.add(f"{name}: first render after warm-up ({how})", s(seconds), "<= 2 s", seconds <= 2)
+    if out.get("bytes_sent"):
+        table.add("sent to the browser per page (websocket)",
+                  ", ".join(f"{name} {size / 1000:,.0f} kB" for name, size in out["bytes_sent"].items()))
     for name, seconds in out["pages_no_warm_up"].items():
         table.add(f"{name}: first render, first visitor, no warm-up", s(seconds), "<= 2 s", seconds <= 2)
     act = out["interactions"]
@@ -319,12 +338,15 @@ def report_load(table: Table, out: dict) -> None:
               load["bomb_refused"] == load["bombs"])
     table.add("page loads served while bombs were in flight", str(load["page_loads_during_bombs"]))
     table.add("server healthy afterwards", "yes" if load["healthy_after"] else "no", "yes", load["healthy_after"])
+    table.add("CPU used by the server / by Chromium (2 cores shared)",
+              f"{load['server_cpu_s']:.0f} s / {load['browser_cpu_s']:.0f} s in {load['duration_s']:.0f} s")
+    table.add("peak server RSS", f"{load['peak_rss_mb']:.0f} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20, help="load-test students (0: no load test)")
-    parser.add_argument("--load-duration", type=float, default=240)
+    parser.add_argument("--load-duration", type=float, default=300)
     parser.add_argument("--load-iterations", type=int, default=2)
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")

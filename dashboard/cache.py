@@ -384,7 +384,8 @@ WARM_UP_DEFAULTS = [
     ("zoo", "_group_scores_shared", (300, 0)),  # with every shipped discriminator
     ("weights", "_samples_shared", (64, 0)),  # the live sample grid (when no sample_grid.png ships)
 ]
-WARM_UP_MORE = [("distributions", "_group_scores_shared", (n, 0)) for n in (50, 100, 250, 2000)]
+WARM_UP_MORE = [*[("distributions", "_group_scores_shared", (n, 0)) for n in (50, 100, 250, 2000)],
+                ("zoo", "_group_scores_shared", (100, 0)), ("feature_space", "_feature_space_shared", (100, 0, 700))]
 
 
 def warm_up(calls=None) -> float:
