@@ -159,7 +159,7 @@ async def _load(result: LoadResult, clock: _Clock, where: str, action) -> bool:
         seconds = await action
     except Exception as exc:  # a timeout or a closed page: a failed load
         result.failed_page_loads += 1
-        result.failures.append(f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        result.failures.append(f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
         return False
     result.page_loads += 1
     result.page_times_s.append(seconds)
@@ -177,7 +177,7 @@ async def _upload_and_score(page, result: LoadResult, session: int, iteration: i
         elapsed, value = await harness.upload_and_score(page, payload, expected_count, timeout_ms)
     except Exception as exc:
         result.failures.append(f"session {session} upload {iteration}: {type(exc).__name__}: "
-                               f"{str(exc).splitlines()[0][:160]}")
+                               f"{str(exc).splitlines()[0][:400]}")
         return False
     if not 0.0 <= value <= 1.0:
         result.failures.append(f"session {session} upload {iteration}: score {value} outside [0, 1]")
@@ -247,7 +247,7 @@ async def _bomber(browser, url: str, index: int, clock: _Clock, result: LoadResu
             else:
                 result.failures.append(f"bomb {index}: unexpected message {text!r} (traceback: {traceback})")
         except Exception as exc:
-            result.failures.append(f"bomb {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+            result.failures.append(f"bomb {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
         finally:
             clock.bombs_in_flight -= 1
     finally:
