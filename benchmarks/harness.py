@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.i18n import TEXT  # noqa: E402
+from dashboard.i18n import TEXT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -71,7 +71,7 @@ class Server:
         self.started = None
 
     def start(self) -> "Server":
-        log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
+        log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(self.port),
@@ -274,7 +274,7 @@ async def wait_painted(page, heading: str | None = None, after: int = -1, timeou
     """Wait until the run (one started after `after` logged runs, if given) is over and painted, then two frames."""
     try:
         await page.wait_for_function(PAINTED_JS, arg=[heading, after], timeout=timeout_ms, polling="raf")
-    except Exception as exc:
+    except Exception as exc:  # re-raised below with what was missing
         try:
             state = await page.evaluate(DIAGNOSE_JS, after)
         except Exception:  # noqa: BLE001 - the page itself may be gone

@@ -27,8 +27,8 @@ import numpy as np
 if __package__ in (None, ""):  # `python benchmarks/load_test.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import harness  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
+from benchmarks import harness
+from dashboard.i18n import t
 
 EXAMPLES = sorted((harness.ROOT / "data" / "examples").glob("*.png"))
 BOMB_NAME = "bomb.png"
@@ -157,7 +157,7 @@ async def _load(result: LoadResult, clock: _Clock, where: str, action) -> bool:
     bombs_during = clock.bombs_in_flight > 0
     try:
         seconds = await action
-    except Exception as exc:  # a timeout or a closed page: a failed load
+    except Exception as exc:  # noqa: BLE001 - a timeout or a closed page: a failed load, recorded
         result.failed_page_loads += 1
         result.failures.append(f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
         return False
@@ -175,7 +175,7 @@ async def _upload_and_score(page, result: LoadResult, session: int, iteration: i
     result.uploads += 1
     try:
         elapsed, value = await harness.upload_and_score(page, payload, expected_count, timeout_ms)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - recorded as a failure
         result.failures.append(f"session {session} upload {iteration}: {type(exc).__name__}: "
                                f"{str(exc).splitlines()[0][:400]}")
         return False
@@ -246,7 +246,7 @@ async def _bomber(browser, url: str, index: int, clock: _Clock, result: LoadResu
                 result.bomb_refused += 1
             else:
                 result.failures.append(f"bomb {index}: unexpected message {text!r} (traceback: {traceback})")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - recorded as a failure
             result.failures.append(f"bomb {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
         finally:
             clock.bombs_in_flight -= 1

@@ -29,9 +29,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import harness  # noqa: E402
-from benchmarks.load_test import run_load_test_async, unique_upload  # noqa: E402
-from dashboard.i18n import TEXT  # noqa: E402
+from benchmarks import harness
+from benchmarks.load_test import run_load_test_async, unique_upload
+from dashboard.i18n import TEXT
 
 ROOT = harness.ROOT
 OUT_DIR = ROOT / "benchmarks" / "out"

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import logging  # noqa: E402
+import logging
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["walkthrough", "interpolation", "distributions", "your_images", "feature_space", "zoo", "weights"]
@@ -30,7 +30,7 @@ def _timed(fn) -> float:
 
 
 def _example_upload() -> tuple:
-    path = sorted((ROOT / "data" / "examples").glob("*.png"))[0]
+    path = min((ROOT / "data" / "examples").glob("*.png"))
     return (path.name, path.read_bytes(), "image/png")
 
 
@@ -52,7 +52,7 @@ def measure() -> dict:
     at = AppTest.from_file(APP, default_timeout=600)
     out["app_first_run_s"] = _timed(at.run)
     for page in [p for p in PAGES if p in routed_pages()]:
-        out["page_cold"][page] = _timed(lambda: at.switch_page(f"views/{page}.py").run())
+        out["page_cold"][page] = _timed(lambda page=page: at.switch_page(f"views/{page}.py").run())
         out["page_cached"][page] = _timed(at.run)
         if at.exception:
             raise RuntimeError(f"{page}: {[e.value for e in at.exception]}")

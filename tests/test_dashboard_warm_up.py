@@ -24,7 +24,7 @@ def warmed():
 
 
 def _upload() -> tuple:
-    path = sorted((Path(__file__).resolve().parent.parent / "data" / "examples").glob("*.png"))[0]
+    path = min((Path(__file__).resolve().parent.parent / "data" / "examples").glob("*.png"))
     return (path.name, path.read_bytes(), "image/png")
 
 

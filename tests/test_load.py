@@ -19,12 +19,12 @@ import torch
 pytest.importorskip("playwright.async_api")
 pytest.importorskip("psutil")
 
-from benchmarks import harness  # noqa: E402
-from benchmarks.load_test import run_load_test  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
-from gan_core import notebook, scoring, weights  # noqa: E402
-from gan_core.models import ConvDiscriminator, init_dcgan_weights  # noqa: E402
-from gan_core.seeding import set_seed  # noqa: E402
+from benchmarks import harness
+from benchmarks.load_test import run_load_test
+from dashboard.i18n import t
+from gan_core import notebook, scoring, weights
+from gan_core.models import ConvDiscriminator, init_dcgan_weights
+from gan_core.seeding import set_seed
 
 pytestmark = pytest.mark.browser
 SESSIONS, BOMBS = 4, 3
