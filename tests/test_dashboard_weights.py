@@ -140,9 +140,12 @@ def test_card_loss_curves_and_sample_grid():
     at = open_page()
     infos = [i.value for i in at.info]
     assert (TEXT["weights.no_card"]["ru"] in infos) != (WEIGHTS_DIR / "README.md").is_file()
-    logs = list(WEIGHTS_DIR.glob("*.csv"))
+    logs = list(WEIGHTS_DIR.glob("*loss.csv"))
     assert (TEXT["weights.no_logs"]["ru"] in infos) != bool(logs)
     assert len(at.get("vega_lite_chart")) == len(logs)
+    assert not at.warning, [w.value for w in at.warning]  # scores.csv is not taken for a loss log
+    card_text = [m.value for m in at.markdown if "Model card" in m.value]
+    assert card_text and "![" not in card_text[0]  # image links cannot resolve in the browser
     assert at.image[-1].captions[0] in (TEXT["weights.grid_file"]["ru"], TEXT["weights.grid_live"]["ru"])
 
 

@@ -71,12 +71,14 @@ st.subheader(t("weights.card_title"))
 card = WEIGHTS_DIR / "README.md"
 if card.is_file():
     with st.container(border=True, height=320):
-        st.markdown(card.read_text(encoding="utf-8", errors="replace"))
+        # The card's relative image links cannot resolve in the browser; its loss curves and samples are drawn below.
+        text = card.read_text(encoding="utf-8", errors="replace")
+        st.markdown("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("![")))
 else:
     st.info(t("weights.no_card"))
 
 st.subheader(t("weights.loss_title"))
-logs = sorted(WEIGHTS_DIR.glob("*.csv"))
+logs = sorted(WEIGHTS_DIR.glob("*loss.csv"))  # dcgan_loss.csv, discriminator*.loss.csv; not scores.csv
 if not logs:
     st.info(t("weights.no_logs"))
 for path in logs:
