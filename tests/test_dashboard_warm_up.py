@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import cache
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-COMPUTATIONS = ["_group_scores", "_group_examples", "_notebook_examples", "_interpolate", "_alpha_one_hash",
+COMPUTATIONS = ["_group_images", "_group_scores", "_group_examples", "_notebook_examples", "_interpolate", "_alpha_one_hash",
                 "_samples", "_feature_space", "_fooling"]
 PAGES = ("walkthrough", "interpolation", "distributions", "your_images", "feature_space", "zoo", "weights")
 
@@ -52,15 +52,15 @@ def test_every_page_default_view_is_served_from_the_warm_caches(warmed, monkeypa
 def test_the_check_above_can_fail(warmed, monkeypatch):
     """A view outside the warm-up (another seed) does reach the computations the test above forbids."""
     calls = []
-    real = cache._group_scores
-    monkeypatch.setattr(cache, "_group_scores", lambda *a: calls.append(a) or real(*a))
+    real = cache._group_images
+    monkeypatch.setattr(cache, "_group_images", lambda *a: calls.append(a) or real(*a))
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["dist_seed"] = 12345
     at.session_state["dist_n"] = 50
     at.run()
     at.switch_page("views/distributions.py").run()
     assert not at.exception
-    assert calls and calls[0][2:] == (50, 12345)
+    assert calls and calls[0][1:] == (50, 12345)
 
 
 def test_warm_up_is_off_when_asked(monkeypatch):
