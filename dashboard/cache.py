@@ -117,9 +117,10 @@ def _model(ref: Active) -> torch.nn.Module:
     return _uploads()[ref.kind]["model"]
 
 
-def _compute(shared_fn, plain_fn, *args):
-    """Run with this session's active weights: through the shared cache when both are shipped, else privately."""
-    gen, disc = active("generator"), active("discriminator")
+def _compute(shared_fn, plain_fn, *args, disc: Active | None = None):
+    """Run with this session's active weights (or the given discriminator): through the shared cache when both are
+    shipped, else privately."""
+    gen, disc = active("generator"), disc or active("discriminator")
     if gen.shared and disc.shared:
         return shared_fn(gen.key, disc.key, *args)
     memo = st.session_state.setdefault("_private_memo", {})
@@ -347,23 +348,13 @@ def zoo(n: int, seed: int) -> pd.DataFrame:
     """Mean score per group for every shipped discriminator and this session's uploaded one, with the
     active generator: columns discriminator, uploaded, phase, seed, default, group, n, mean, median,
     share_above_half, mean_logit (gan_core.scoring.summarise)."""
-    gen = active("generator")
     refs = [Active("discriminator", name, entry["sha256"]) for name, entry in shipped("discriminator").items()]
     upload = uploaded("discriminator")
     if upload is not None:
         refs.append(Active("discriminator", upload["wid"], upload["sha256"]))
     frames = []
     for ref in refs:
-        if gen.shared and ref.shared:
-            scores = _group_scores_shared(gen.key, ref.key, int(n), int(seed))
-        else:
-            memo = st.session_state.setdefault("_private_memo", {})
-            key = ("_group_scores", gen.key, ref.key, int(n), int(seed))
-            if key not in memo:
-                while len(memo) >= SESSION_MEMO_SIZE:
-                    memo.pop(next(iter(memo)))
-                memo[key] = _group_scores(_model(gen), _model(ref), int(n), int(seed))
-            scores = memo[key]
+        scores = _compute(_group_scores_shared, _group_scores, int(n), int(seed), disc=ref)
         entry = shipped("discriminator").get(ref.wid, {})
         summary = scoring.summarise(scores)
         summary.insert(0, "discriminator", upload["name"] if not ref.shared else ref.wid)
