@@ -535,6 +535,10 @@ TEXT: dict[str, dict[str, str]] = {
     "zoo.label_default": {"ru": "{name} (фаза {phase}, seed {seed}, по умолчанию)",
                           "en": "{name} (phase {phase}, seed {seed}, default)"},
     "zoo.label_upload": {"ru": "Ваш: {name}", "en": "Yours: {name}"},
+    "zoo.label_joint": {"ru": "{name} (вместе с G, эпоха {epoch})", "en": "{name} (joint with G, epoch {epoch})"},
+    "zoo.label_against": {"ru": "{name} (против G эпохи {generator_epoch}, seed {seed})",
+                          "en": "{name} (vs the epoch-{generator_epoch} G, seed {seed})"},
+    "zoo.default_suffix": {"ru": ", по умолчанию", "en": ", default"},
     "zoo.chart_title": {"ru": "Средняя оценка D(x) по группам", "en": "Mean D(x) by group"},
     "zoo.chart_subtitle": {"ru": "Один столбик — один дискриминатор", "en": "One bar per discriminator"},
     "zoo.no_upload": {"ru": "Загрузите свой дискриминатор на странице «Веса моделей» — он появится здесь рядом с "

@@ -52,3 +52,18 @@ def test_uploaded_discriminator_joins_the_zoo():
     assert set(mine["discriminator"]) == {"my_disc.pt"}
     assert len(mine) == bars["group"].nunique()
     assert at.dataframe[0].value.shape[1] == len(shipped_weights(kind="discriminator")) + 2
+
+
+def test_each_discriminator_is_named_by_how_it_was_trained():
+    from dashboard.i18n import TEXT
+
+    at = _app()
+    columns = list(at.dataframe[0].value.columns)
+    joint = next(c for c in columns if c.startswith("discriminator_joint.pt"))
+    manifest = shipped_weights(kind="discriminator")
+    epoch = manifest["discriminator_joint.pt"]["epoch"]
+    assert joint == TEXT["zoo.label_joint"]["ru"].format(name="discriminator_joint.pt", epoch=epoch)
+    default = next(c for c in columns if c.startswith("discriminator.pt"))
+    assert str(manifest["discriminator.pt"]["generator_epoch"]) in default
+    assert default.endswith(TEXT["zoo.default_suffix"]["ru"])
+    assert any(c.startswith("discriminator_g20_seed2.pt") and "20" in c for c in columns)

@@ -23,8 +23,15 @@ with st.spinner(t("zoo.computing")):
 def _label(row) -> str:
     if row.uploaded:
         return t("zoo.label_upload", name=row.discriminator)
-    key = "zoo.label_default" if row.default else "zoo.label_shipped"
-    return t(key, name=row.discriminator, phase=row.phase, seed=row.seed)
+    entry = cache.shipped("discriminator").get(row.discriminator, {})
+    if entry.get("phase") == 1 and "epoch" in entry:
+        label = t("zoo.label_joint", name=row.discriminator, epoch=entry["epoch"])
+    elif "generator_epoch" in entry:  # how it was trained says more than "phase 2"
+        label = t("zoo.label_against", name=row.discriminator, generator_epoch=entry["generator_epoch"], seed=row.seed)
+    else:
+        return t("zoo.label_default" if row.default else "zoo.label_shipped", name=row.discriminator,
+                 phase=row.phase, seed=row.seed)
+    return label + t("zoo.default_suffix") if row.default else label
 
 
 summary["label"] = [_label(row) for row in summary.itertuples()]
