@@ -30,11 +30,9 @@ def _train(args) -> int:
 
 
 def _load_pair(args):
-    from .weights import WEIGHTS_DIR, load_discriminator, load_generator
+    from .weights import load_discriminator, load_generator
 
-    generator = load_generator(getattr(args, "generator", None) or WEIGHTS_DIR / "generator.pt")
-    discriminator = load_discriminator(getattr(args, "discriminator", None) or WEIGHTS_DIR / "discriminator.pt")
-    return generator, discriminator
+    return load_generator(args.generator), load_discriminator(args.discriminator)
 
 
 def _notebook(args) -> int:
@@ -54,9 +52,9 @@ def _score(args) -> int:
 
     from .preprocess import prepare_image
     from .scoring import score_batch
-    from .weights import WEIGHTS_DIR, load_discriminator
+    from .weights import load_discriminator
 
-    discriminator = load_discriminator(args.discriminator or WEIGHTS_DIR / "discriminator.pt")
+    discriminator = load_discriminator(args.discriminator)
     rows = []
     for path in args.paths:
         row = {"path": path, "probability": None, "logit": None, "error": ""}
@@ -76,8 +74,9 @@ def _score(args) -> int:
 def _sample(args) -> int:
     from .data import generated_digits
     from .grid import save_grid
+    from .weights import load_generator
 
-    generator, _ = _load_pair(args)
+    generator = load_generator(args.generator)  # sampling needs no discriminator
     print(f"saved {save_grid(generated_digits(generator, args.n, args.seed), args.out)}")
     return 0
 

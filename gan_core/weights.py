@@ -139,12 +139,14 @@ def load_model(path: str | Path, kind: str, verify: bool = True) -> nn.Module:
     return model_from_bytes(data, kind)
 
 
-def load_generator(path: str | Path = WEIGHTS_DIR / "generator.pt") -> ConvGenerator:
-    return load_model(path, "generator")
+def load_generator(path: str | Path | None = None) -> ConvGenerator:
+    """The generator at `path`, or the shipped one when None."""
+    return load_model(path or WEIGHTS_DIR / "generator.pt", "generator")
 
 
-def load_discriminator(path: str | Path = WEIGHTS_DIR / "discriminator.pt") -> ConvDiscriminator:
-    return load_model(path, "discriminator")
+def load_discriminator(path: str | Path | None = None) -> ConvDiscriminator:
+    """The discriminator at `path`, or the shipped default when None."""
+    return load_model(path or WEIGHTS_DIR / "discriminator.pt", "discriminator")
 
 
 def sha256_bytes(data: bytes) -> str:
