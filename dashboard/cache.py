@@ -165,7 +165,7 @@ def group_scores(n: int, seed: int) -> pd.DataFrame:
 
 
 def _group_examples(gen, disc, k: int, seed: int) -> dict:
-    return {name: make(k, seed)[:, 0].numpy() for name, make in data.group_sources(gen).items()}
+    return {name: images[:, 0].numpy() for name, images in _group_images(gen, k, seed).items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
