@@ -101,9 +101,16 @@ def read_state_dict(data: bytes) -> dict:
     return state
 
 
+def _blank_model(kind: str) -> nn.Module:
+    """A model of `kind` with no values: built on the meta device, so building it draws nothing from torch's global
+    RNG. The dashboard loads models while another thread may sit between the notebook's set_seed and its draw."""
+    with torch.device("meta"):
+        return MODEL_CLASSES[kind]()
+
+
 def validate_state_dict(state: dict, kind: str) -> None:
     """Check `state` against the notebook's model `kind` ('generator' | 'discriminator'); raise WeightsError."""
-    expected = MODEL_CLASSES[kind]().state_dict()
+    expected = _blank_model(kind).state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
     if missing or unexpected:
@@ -125,8 +132,8 @@ def model_from_bytes(data: bytes, kind: str) -> nn.Module:
     """Bytes -> a validated model of `kind` in eval mode on the CPU."""
     state = read_state_dict(data)
     validate_state_dict(state, kind)
-    model = MODEL_CLASSES[kind]()
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    model = _blank_model(kind)
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, assign=True)
     return model.eval()
 
 

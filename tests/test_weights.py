@@ -40,6 +40,17 @@ def test_save_load_round_trip(tmp_path, tiny_pair, suffix):
         torch.testing.assert_close(loaded(x), discriminator(x), rtol=0, atol=0)
 
 
+def test_loading_draws_nothing_from_the_global_rng(state):
+    # The notebook's examples are set_seed + a global draw; a model loaded on another thread in between (the
+    # dashboard's warm-up, a student's upload) must not shift that stream.
+    data = _pt_bytes(state)
+    before = torch.get_rng_state()
+    model = model_from_bytes(data, "discriminator")
+    assert torch.equal(torch.get_rng_state(), before)
+    assert all(p.device.type == "cpu" and p.requires_grad for p in model.parameters())
+    assert all(torch.equal(model.state_dict()[k], v) for k, v in state.items())
+
+
 def test_saved_pt_is_a_plain_state_dict_with_course_keys(tmp_path, tiny_pair):
     path = save_state_dict(tiny_pair[0], tmp_path / "g.pt")
     raw = torch.load(path, map_location="cpu", weights_only=True)
