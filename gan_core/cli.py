@@ -95,7 +95,8 @@ def _ood_report(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-ood", description=__doc__)
     parser.add_argument("--threads", type=int, default=1,
-                        help="torch intra-op threads (default 1: 2-thread OpenMP collapses on a busy 2-core box)")
+                        help="torch intra-op threads (default 1: 2-thread OpenMP collapses on a busy 2-core box; "
+                             "with 1, batches run on $GAN_OOD_WORKERS one-thread workers instead, default 2)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     train = sub.add_parser("train", help="phase 1 (dcgan) or phase 2 (discriminator vs a finished generator)")
@@ -142,7 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     import torch
 
-    torch.set_num_threads(args.threads)
+    from .seeding import use_single_thread
+
+    if args.threads == 1:
+        use_single_thread()
+    else:
+        torch.set_num_threads(args.threads)
     return args.func(args)
 
 

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import torch
 
+from .workers import map_batches
 from .models import IMAGE_SIZE, LATENT_DIM, ConvGenerator
 from .seeding import cpu_generator
 
@@ -52,10 +53,8 @@ GENERATOR_BATCH = 128
 def generated_digits(generator: ConvGenerator, n: int, seed: int, batch_size: int = GENERATOR_BATCH) -> torch.Tensor:
     """G(z) for n seeded latents, generator in eval mode. (n,1,28,28) in [-1, 1]."""
     z = latent_noise(n, seed, generator.latent_dim)
-    device = next(generator.parameters()).device
     generator.eval()
-    with torch.inference_mode():
-        parts = [generator(chunk.to(device)).cpu() for chunk in z.split(batch_size)]
+    parts = map_batches(lambda batch: generator(batch).cpu(), z, batch_size, next(generator.parameters()).device)
     return torch.cat(parts) if parts else torch.empty((0, *SHAPE))
 
 

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .workers import map_batches
 from .models import ConvDiscriminator
 
-DEFAULT_BATCH = 256  # measured fastest on one CPU thread; larger batches gain nothing
+DEFAULT_BATCH = 128  # on one CPU thread 16-256 score alike (5.6-6.1k img/s); 512 was 30% slower
 
 
 def _device(model: torch.nn.Module) -> torch.device:
@@ -20,24 +21,22 @@ def discriminator_outputs(discriminator: ConvDiscriminator, images: torch.Tensor
                           batch_size: int = DEFAULT_BATCH) -> tuple[np.ndarray, np.ndarray]:
     """images (N,1,28,28) -> (logits (N,) float32 unbounded, features (N,4096) float32), eval mode."""
     discriminator.eval()
-    device = _device(discriminator)
-    logits, features = [], []
-    with torch.inference_mode():
-        for chunk in images.split(batch_size):
-            phi = discriminator.features(chunk.to(device, torch.float32))  # (b, 4096)
-            logits.append(discriminator.head(phi)[:, 0].cpu())  # (b,)
-            features.append(phi.cpu())
-    if not logits:
+
+    def outputs(batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        phi = discriminator.features(batch)  # (b, 4096)
+        return discriminator.head(phi)[:, 0].cpu(), phi.cpu()  # (b,), (b, 4096)
+
+    parts = map_batches(outputs, images, batch_size, _device(discriminator))
+    if not parts:
         return np.zeros(0, np.float32), np.zeros((0, discriminator.head.in_features), np.float32)
+    logits, features = zip(*parts)
     return torch.cat(logits).numpy(), torch.cat(features).numpy()
 
 
 def score_logits(discriminator: ConvDiscriminator, images: torch.Tensor, batch_size: int = DEFAULT_BATCH) -> np.ndarray:
     """images (N,1,28,28) -> logits (N,) float32, the pre-sigmoid score w . phi(x) + b."""
     discriminator.eval()
-    device = _device(discriminator)
-    with torch.inference_mode():
-        parts = [discriminator.logit(chunk.to(device, torch.float32))[:, 0].cpu() for chunk in images.split(batch_size)]
+    parts = map_batches(lambda batch: discriminator.logit(batch)[:, 0].cpu(), images, batch_size, _device(discriminator))
     return torch.cat(parts).numpy() if parts else np.zeros(0, np.float32)
 
 

@@ -2,12 +2,11 @@
 import os
 
 import pytest
-import torch
 
 from gan_core.models import ConvDiscriminator, ConvGenerator, init_dcgan_weights
-from gan_core.seeding import set_seed
+from gan_core.seeding import set_seed, use_single_thread
 
-torch.set_num_threads(1)
+use_single_thread()
 # The dashboard's background warm-up thread would still be inside torch when an AppTest process exits, and a C++
 # thread torn down mid-call aborts the interpreter ("terminate called without an active exception", exit 134).
 # Tests that want the warm-up (the load test's server) set it explicitly.
