@@ -43,6 +43,23 @@ def test_mahalanobis_without_shrinkage_is_the_pseudo_inverse():
     np.testing.assert_allclose(ours.score(y) ** 2, np.einsum("ij,jk,ik->i", diff, pinv, diff), rtol=1e-6)
 
 
+@pytest.mark.parametrize("n,d", [(120, 300), (300, 40)])  # wide (N x N Gram) and tall (D x D Gram)
+def test_float32_features_give_the_float64_scores(n, d):
+    # The dashboard passes float32 features to keep the big products in float32; only rounding may differ.
+    x, y = _correlated(n, d, 8, shift=3.0), _correlated(50, d, 9, shift=3.5)
+    for detector in (MahalanobisDetector(), KNNDetector(k=5), FeatureNormDetector()):
+        exact = type(detector)(**vars(detector)).fit(x).score(y)
+        fast = detector.fit(x.astype(np.float32)).score(y.astype(np.float32))
+        assert fast.dtype == np.float64
+        np.testing.assert_allclose(fast, exact, rtol=2e-4)
+    assert MahalanobisDetector().fit(x.astype(np.float32)).components_.dtype == np.float32
+
+
+def test_knn_of_a_fitted_point_is_its_own_distance_zero():
+    x = _correlated(30, 500, 10, shift=50.0).astype(np.float32)  # a large shared offset, as D's features have
+    np.testing.assert_allclose(KNNDetector(k=1).fit(x).score(x), 0.0, atol=1e-3 * np.linalg.norm(x[0] - x[1]))
+
+
 def test_mahalanobis_rejects_bad_shrinkage():
     with pytest.raises(ValueError):
         MahalanobisDetector(shrinkage=1.5).fit(np.ones((3, 2)))
