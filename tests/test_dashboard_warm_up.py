@@ -68,3 +68,18 @@ def test_warm_up_is_off_when_asked(monkeypatch):
     cache.start_warm_up.clear()
     assert cache.start_warm_up() is None
     cache.start_warm_up.clear()
+
+
+def test_models_mode_loads_every_shipped_model_and_computes_nothing(monkeypatch):
+    loaded, computed = [], []
+    monkeypatch.setattr(cache, "_shipped_model", lambda name, sha256, kind: loaded.append((kind, name)))
+    for name in COMPUTATIONS:
+        monkeypatch.setattr(cache, name, lambda *a, **k: computed.append(a))
+    monkeypatch.setenv("GAN_OOD_WARM_UP", "models")
+    cache.start_warm_up.clear()
+    thread = cache.start_warm_up()
+    thread.join(timeout=60)
+    cache.start_warm_up.clear()
+    expected = {("generator", cache.default_weights("generator"))}
+    expected |= {("discriminator", name) for name in cache.shipped("discriminator")}
+    assert set(loaded) == expected and not computed
