@@ -1,7 +1,7 @@
 """Server-side times: each page's script run and each lesson interaction, with Streamlit's AppTest in one process
 (no browser, no network), and the direct cost of the heaviest cache misses.
 
-Run by benchmarks.run in a subprocess with GAN_OOD_WARM_UP=0, so "cold" means nothing but the two shipped models
+Run by benchmarks.run in a subprocess with GAN_OOD_WARM_UP=0, so "cold" means nothing but the shipped models
 is cached (the state a page is in when the server's warm-up has not reached it). AppTest reruns the whole page even
 where the browser reruns only an st.fragment, so interaction times here are upper bounds.
 `python -m benchmarks.server_side` prints one JSON object.
@@ -43,10 +43,11 @@ def measure() -> dict:
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext" chatter
     out = {"page_cold": {}, "page_cached": {}, "interaction": {}}
 
-    def load_models():  # "after the models are cached": the two shipped defaults, as the first page loads them
+    def load_models():  # "after the models are cached": every shipped model, as GAN_OOD_WARM_UP=models loads them
         for kind in cache.KINDS:
-            name = cache.default_weights(kind)
-            cache._shipped_model(name, cache.shipped(kind)[name]["sha256"], kind)
+            names = cache.shipped(kind) if kind == "discriminator" else [cache.default_weights(kind)]
+            for name in names:
+                cache._shipped_model(name, cache.shipped(kind)[name]["sha256"], kind)
 
     out["models_load_s"] = _timed(load_models)
     at = AppTest.from_file(APP, default_timeout=600)

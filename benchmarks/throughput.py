@@ -13,6 +13,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from gan_core import data, scoring, weights
+from gan_core.seeding import use_single_thread
+from gan_core.workers import WORKERS_ENV, default_workers, parallel_map
 
 N_IMAGES = 2048  # scored by both paths: same tensor, same process
 N_LATENTS = 1024
@@ -27,17 +29,22 @@ def flops_per_item(model: torch.nn.Module, batch: torch.Tensor) -> float:
     return counter.get_total_flops() / len(batch)
 
 
-def matmul_peak(side: int = MATMUL_SIDE, repeats: int = 8) -> float:
-    """Best float32 GFLOP/s (wall clock) of a (side x side) @ (side x side) product at the current thread setting."""
+def matmul_peak(side: int = MATMUL_SIDE, repeats: int = 8, workers: int = 1) -> float:
+    """Best float32 GFLOP/s (wall clock) of (side x side) @ (side x side) products at the current thread setting,
+    `workers` of them at once on one-thread workers (gan_core.workers): the machine's peak for that many cores."""
     a, b = torch.randn(side, side), torch.randn(side, side)
-    best = float("inf")
-    with torch.inference_mode():
-        a @ b  # warm-up: BLAS buffers
-        for _ in range(repeats):
-            start = time.perf_counter()
+
+    def product(_):
+        with torch.inference_mode():
             a @ b
-            best = min(best, time.perf_counter() - start)
-    return 2 * side ** 3 / best / 1e9
+
+    best = float("inf")
+    parallel_map(product, range(workers), workers)  # warm-up: BLAS buffers
+    for _ in range(repeats):
+        start = time.perf_counter()
+        parallel_map(product, range(workers), workers)
+        best = min(best, time.perf_counter() - start)
+    return workers * 2 * side ** 3 / best / 1e9
 
 
 def _rates(fn, n: int) -> tuple[float, float]:
@@ -50,14 +57,30 @@ def _rates(fn, n: int) -> tuple[float, float]:
 def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
     """Images/s of D scoring and G sampling, batch path vs the notebook's loop, with FLOPs and the matmul peak.
     Rates are the best of `rounds` per wall second and, as `<name>_cpu`, per CPU second of this process (the
-    shared box's other load barely moves the latter; with 2 threads it counts both threads' CPU)."""
-    torch.set_num_threads(threads)
+    shared box's other load barely moves the latter; it counts every thread's CPU).
+    With 1 thread the batch paths run as the product does, on gan_core.workers' one-thread workers
+    ("workers"), and again in the calling thread alone ("_1worker"); with more threads torch's own OpenMP
+    threads do the work and the workers stand aside."""
+    if threads == 1:
+        use_single_thread()
+    else:
+        torch.set_num_threads(threads)
+    workers = default_workers() if threads == 1 else 1
     disc, gen = weights.load_discriminator().eval(), weights.load_generator().eval()
     images = data.real_digits(N_IMAGES, seed=0)  # (2048, 1, 28, 28)
     latents = data.latent_noise(N_LATENTS, seed=0)  # (1024, 100)
 
+    def one_worker(fn):
+        def run():
+            os.environ[WORKERS_ENV] = "1"
+            try:
+                fn()
+            finally:
+                del os.environ[WORKERS_ENV]
+        return run
+
     def d_batch():
-        scoring.score_batch(disc, images)  # batches of scoring.DEFAULT_BATCH (256)
+        scoring.score_batch(disc, images)  # batches of scoring.DEFAULT_BATCH
 
     def d_loop():  # the notebook: one image at a time under no_grad
         with torch.no_grad():
@@ -65,7 +88,7 @@ def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
                 disc(x[None])
 
     def g_batch():
-        data.generated_digits(gen, N_LATENTS, seed=0)  # batches of 512, the same latents as `latents`
+        data.generated_digits(gen, N_LATENTS, seed=0)  # batches of data.GENERATOR_BATCH, the same latents
 
     def g_loop():
         with torch.no_grad():
@@ -75,10 +98,13 @@ def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
     d_batch(), g_batch()  # warm-up (oneDNN primitive caches)
     paths = {"d_batch": (d_batch, N_IMAGES), "d_loop": (d_loop, N_IMAGES), "g_batch": (g_batch, N_LATENTS),
              "g_loop": (g_loop, N_LATENTS)}
+    if threads == 1:
+        paths |= {"d_batch_1worker": (one_worker(d_batch), N_IMAGES), "g_batch_1worker": (one_worker(g_batch), N_LATENTS)}
     rates = {name: [] for name in paths}
-    peaks = []
+    peaks, machine_peaks = [], []
     for _ in range(rounds):  # interleaved, so a busy spell on the shared box hits every path alike
         peaks.append(matmul_peak())
+        machine_peaks.append(matmul_peak(workers=workers))
         for name, (fn, n) in paths.items():
             rates[name].append(_rates(fn, n))
     with torch.inference_mode():  # the two paths give the same scores
@@ -86,8 +112,10 @@ def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
     batch_logits = scoring.score_batch(disc, images[:256])["logit"]
     return {
         "threads": threads,
+        "workers": workers,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(default)"),
         "matmul_gflops": max(peaks),
+        "matmul_gflops_workers": max(machine_peaks),
         "d_flops_per_image": flops_per_item(disc, images[:256]),
         "g_flops_per_image": flops_per_item(gen, latents[:256]),
         **{name: max(wall for wall, _ in values) for name, values in rates.items()},
