@@ -17,19 +17,15 @@ st.title(t("fs.title"))
 st.markdown(t("fs.intro"))
 
 with st.container(border=True):
-    c1, c2, c3 = st.columns([2, 1, 2])
+    c1, c2 = st.columns([2, 1])
     n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="fs_n", persist_state="session", help=t("fs.n_help"))
     seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="fs_seed", persist_state="session")
-    fit = c3.radio(t("fs.fit"), cache.FIT_CHOICES, format_func=option_text("fs.fit_"), horizontal=True,
-                   key="fs_fit", persist_state="session", help=t("fs.fit_help"))
 
 with st.spinner(t("fs.computing")):
     view = cache.feature_space(n, seed, SCATTER_CAP)
 groups = view["groups"]
 label_of = {g: t(f"group.{g}") for g in groups}
 points = view["points"].assign(label=lambda f: f["group"].map(label_of))
-pca = view["pcas"][fit]
-ratio = pca.explained_variance_ratio_
 
 entries = my_images.entries()
 mine = None
@@ -63,17 +59,33 @@ st.markdown(f"**{t('fs.fool_chart_title')}**")
 st.altair_chart(feature_charts.fooling_chart(path), width="stretch")
 shown_path = path if show_path else None
 
-with views_box:
-    st.header(t("fs.views_title"))
+
+
+@st.fragment  # switching the PCA fit redraws only this chart, not the page
+def pca_view(mine, shown_path) -> None:
+    fit = st.radio(t("fs.fit"), cache.FIT_CHOICES, format_func=option_text("fs.fit_"), horizontal=True,
+                   key="fs_fit", persist_state="session", help=t("fs.fit_help"))
+    pca = view["pcas"][fit]
+    ratio = pca.explained_variance_ratio_
     st.markdown(t("fs.explained", pc1=100 * ratio[0], pc2=100 * ratio[1], total=100 * ratio.sum(),
                   fit=t(f"fs.fit_{fit}")))
+    chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view["w"], view["b"], groups, mine, shown_path)
+    st.altair_chart(chart, width="content", key="fs_pca_chart")
+    if not has_boundary:
+        st.caption(t("fs.no_boundary"))
+    if mine is not None:  # the diamonds' numbers, as HTML (names findable on the page)
+        st.table(pd.DataFrame({
+            t("table.name"): mine["name"], "D(x)": mine["probability"].map("{:.4f}".format),
+            t("table.logit"): mine["logit"].map("{:.2f}".format),
+            t("fs.orthogonal_short"): mine["orthogonal_norm"].map("{:.1f}".format),
+            "PC1": mine[f"{fit}_pc1"].map("{:.1f}".format), "PC2": mine[f"{fit}_pc2"].map("{:.1f}".format)}))
+
+
+with views_box:
+    st.header(t("fs.views_title"))
     left, right = st.columns([1, 1])
     with left:
-        chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view["w"], view["b"], groups, mine,
-                                                       shown_path)
-        st.altair_chart(chart, width="content", key="fs_pca_chart")
-        if not has_boundary:
-            st.caption(t("fs.no_boundary"))
+        pca_view(mine, shown_path)
     with right:
         st.altair_chart(feature_charts.decomposition_chart(points, groups, mine, shown_path), width="stretch",
                         key="fs_decomp_chart")
@@ -82,12 +94,6 @@ with views_box:
         st.markdown(t("fs.reading_views"))
     if mine is None:
         st.caption(t("fs.no_mine"))
-    else:  # the diamonds' numbers, as HTML (names findable on the page)
-        st.table(pd.DataFrame({
-            t("table.name"): mine["name"], "D(x)": mine["probability"].map("{:.4f}".format),
-            t("table.logit"): mine["logit"].map("{:.2f}".format),
-            t("fs.orthogonal_short"): mine["orthogonal_norm"].map("{:.1f}".format),
-            "PC1": mine[f"{fit}_pc1"].map("{:.1f}".format), "PC2": mine[f"{fit}_pc2"].map("{:.1f}".format)}))
 
 st.header(t("fs.metrics_title"))
 metrics = view["metrics"].assign(group=lambda f: f["group"].map(label_of))
