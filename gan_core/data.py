@@ -175,6 +175,16 @@ def fashion_mnist(n: int, seed: int) -> torch.Tensor:
     return idx_digits(files[0], n, seed)
 
 
+def load_files() -> None:
+    """Read the files behind the group sources into their in-process caches (the 5,000 MNIST digits, every
+    scikit-image photo, Fashion-MNIST when installed): ~1 s once, so later draws only compute."""
+    _mnist_sample()
+    for name in NATURAL_IMAGE_NAMES:
+        natural_photo(name)
+    if fashion_mnist_available():
+        fashion_mnist(1, 0)
+
+
 def group_sources(generator: ConvGenerator) -> dict:
     """Name -> callable(n, seed) for every standard group the lesson compares."""
     sources = {

@@ -55,13 +55,17 @@ def score_batch(discriminator: ConvDiscriminator, images: torch.Tensor, batch_si
 def score_groups(discriminator: ConvDiscriminator, groups: dict[str, torch.Tensor],
                  batch_size: int = DEFAULT_BATCH) -> pd.DataFrame:
     """{group: (N_g,1,28,28)} -> DataFrame with one row per image: group, index, probability, logit."""
-    frames = []
-    for name, images in groups.items():
-        scores = score_batch(discriminator, images, batch_size)
-        frames.append(pd.DataFrame({"group": name, "index": np.arange(len(images)), **scores}))
-    if not frames:
+    if not groups:
         return pd.DataFrame(columns=["group", "index", "probability", "logit"])
-    return pd.concat(frames, ignore_index=True)
+    sizes = [len(images) for images in groups.values()]
+    # One pass over all groups keeps both workers busy: 7 groups of 300 alone are 21 batches (7 of 44 images) in 14
+    # rounds of two workers; together they are 17 batches in 9 rounds.
+    scores = score_batch(discriminator, torch.cat([x.to(torch.float32) for x in groups.values()]), batch_size)
+    return pd.DataFrame({
+        "group": np.repeat(list(groups), sizes),
+        "index": np.concatenate([np.arange(n) for n in sizes]),
+        **scores,
+    })
 
 
 def summarise(scores: pd.DataFrame) -> pd.DataFrame:
