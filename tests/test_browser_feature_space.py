@@ -24,8 +24,8 @@ def _wait_for_charts(page) -> None:
     page.wait_for_timeout(1000)  # Vega draws after the element appears
 
 
-def _tooltip_image(page, chart, step: int = 6) -> str | None:
-    """Sweep the mouse over the chart until Vega's tooltip holds an <img>; its src, or None."""
+def _tooltip_image(page, chart, step: int = 6):
+    """Sweep the mouse over the chart until Vega's tooltip holds an <img>; that img's locator, or None."""
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     box = chart.bounding_box()
@@ -34,7 +34,7 @@ def _tooltip_image(page, chart, step: int = 6) -> str | None:
         for dx in range(40, int(box["width"]) - 10, step):
             page.mouse.move(box["x"] + dx, box["y"] + dy)
             if tip.count() and tip.first.is_visible():
-                return tip.first.get_attribute("src")
+                return tip.first
     return None
 
 
@@ -43,8 +43,11 @@ def test_hovering_a_point_shows_its_image(page, server):
     assert page.locator('[data-testid="stException"]').count() == 0
     _wait_for_charts(page)
     pca = next(c for c in page.locator(CHART).all() if abs(c.bounding_box()["width"] - 440) < 5)
-    src = _tooltip_image(page, pca)
-    assert src is not None and src.startswith("data:image/png;base64,")
+    image = _tooltip_image(page, pca)
+    assert image is not None and image.get_attribute("src").startswith("data:image/png;base64,")
+    # 28 px PNGs drawn at 84 px by the page's CSS, without smoothing
+    assert image.evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width, getComputedStyle(i).imageRendering]") \
+        == [28, 84, "pixelated"]
     screenshot(page, "feature_space")
 
 

@@ -8,12 +8,13 @@ from dashboard import cache, feature_charts, my_images, pictures
 from dashboard.i18n import option_text, t
 
 N_CHOICES = (100, 300, 1000)
-SCATTER_CAP = 700  # points sent to the browser (each carries an ~1.9 kB PNG thumbnail); fits and metrics use all n
+SCATTER_CAP = 700  # points sent to the browser (each carries a ~1 kB PNG thumbnail); fits and metrics use all n
 MAX_STEPS = 100
 DETECTORS = ("raw_score", "mahalanobis", "knn", "feature_norm")
 FAR_GROUPS = ("gaussian", "binary", "uniform", "natural")  # the "noise and photos"
 
 st.title(t("fs.title"))
+st.html(feature_charts.TOOLTIP_CSS)  # the 28 px thumbnails drawn 3x, pixelated
 st.markdown(t("fs.intro"))
 
 with st.container(border=True):
