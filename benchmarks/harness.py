@@ -31,7 +31,15 @@ LANG = "en"
 PAGE_TITLES = {"walkthrough": "walk.title", "interpolation": "interp.title", "distributions": "dist.title",
                "your_images": "mine.title", "feature_space": "fs.title", "zoo": "zoo.title",
                "weights": "weights.title"}
-SERVER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
+
+
+def _server_env() -> dict:
+    """scripts/dashboard.env (KEY=value lines, # comments): the product's server environment, measured as is."""
+    lines = (ROOT / "scripts" / "dashboard.env").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in (raw.strip() for raw in lines) if line and not line.startswith("#"))
+
+
+SERVER_ENV = _server_env()
 
 
 def routed_pages() -> list[str]:

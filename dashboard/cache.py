@@ -423,20 +423,6 @@ def warm_up(calls=None) -> float:
     return seconds
 
 
-def _limit_malloc_arenas(arenas: int = 2) -> None:
-    """Cap glibc's heap arenas. Each new thread (script runs, gan_core.workers) may get an arena of its own, up to 8
-    per core, and each keeps what was freed in it: the warm-up alone peaked at 838 MB with workers vs 745 MB
-    without, and 750 MB with two arenas (the server: 1.2 GB after one session's walk)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).mallopt(-8, arenas)  # -8 = M_ARENA_MAX
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
-
-
-_limit_malloc_arenas()  # at import: before the server's threads allocate
-
 def _release_free_memory() -> None:
     """Hand the heap's free pages back to the OS (glibc keeps the warm-up's freed activations, ~250 MB, mapped)."""
     import ctypes

@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --app
-export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+set -a  # export the server's environment: threads and heap arenas, with why
+source scripts/dashboard.env
+set +a
 exec python3 -m streamlit run dashboard/app.py "$@"

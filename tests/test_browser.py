@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 import pytest
 
+from benchmarks.harness import SERVER_ENV
 from dashboard.i18n import TEXT
 
 pytestmark = pytest.mark.browser
@@ -49,7 +50,7 @@ def server():
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **SERVER_ENV}, stdout=log, stderr=subprocess.STDOUT)  # as scripts/dashboard.sh
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
