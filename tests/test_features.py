@@ -117,6 +117,20 @@ def test_no_boundary_when_the_head_is_orthogonal_to_the_plane():
     assert pca.boundary_line(w, 0.3) is None
 
 
+def test_feature_pca_randomized_path_matches_the_exact_svd():
+    # 600 x 800 takes sklearn's randomized solver (as the dashboard's thousands x 4,096 features do), here with 4
+    # power iterations: the plane must still be the exact one. Spectrum shaped like D's features: two leading
+    # directions (26% and 8% of the variance there) above a broad bulk.
+    rng = np.random.default_rng(1)
+    directions = np.linalg.qr(rng.normal(size=(800, 2)))[0].T  # (2, 800) orthonormal
+    x = rng.normal(size=(600, 2)) * [12.0, 6.0] @ directions + rng.normal(size=(600, 800)) * np.linspace(1, 0.2, 800)
+    ours = FeaturePCA(2).fit(x)
+    assert ours.pca_._fit_svd_solver == "randomized"
+    ref = PCA(n_components=2, svd_solver="full").fit(x)
+    np.testing.assert_allclose(ours.explained_variance_ratio_, ref.explained_variance_ratio_, rtol=1e-6)
+    np.testing.assert_allclose(np.abs(np.sum(ours.components_ * ref.components_, axis=1)), 1.0, atol=1e-6)
+
+
 def test_float32_features_fit_like_float64():
     x = _blob().astype(np.float32)
     ours, ref = FeaturePCA(2).fit(x), PCA(n_components=2, svd_solver="full").fit(x.astype(np.float64))
