@@ -283,14 +283,21 @@ def _feature_space(gen, disc, n: int, seed: int, cap: int) -> dict:
     groups = [g for g in outputs if g != "fit"]  # "real" is the held-out split
     per_group = max(1, cap // len(groups))
     k = min(per_group, n)
-    tasks = {  # independent; side by side on gan_core.workers' one-thread workers (the metrics on two more)
-        "metrics": lambda: ood_report.ood_table(outputs["fit"][0], outputs["real"][0],
-                                                {g: outputs[g][0] for g in groups if g != "real"}, w, b),
+    fit_phi, held_out = outputs["fit"][0], outputs["real"][0]
+    ood = {g: outputs[g][0] for g in groups if g != "real"}
+
+    def detector(name: str):
+        return lambda: ood_report.detector_scores(name, fit_phi, held_out, ood, w, b)
+
+    tasks = {  # independent; on gan_core.workers' two one-thread workers in this order, the costliest first
+        "mahalanobis": detector("mahalanobis"), "knn": detector("knn"),
         "all": lambda: features.FeaturePCA(2).fit(np.concatenate([outputs[g][0] for g in groups])),
+        "raw_score": detector("raw_score"), "feature_norm": detector("feature_norm"),
         "own": lambda: features.FeaturePCA(2).fit(np.concatenate([outputs["real"][0], outputs["generated"][0]])),
         "thumbs": lambda: {g: [data_url(im) for im in images[g][:k, 0].numpy()] for g in groups},
     }
     done = dict(zip(tasks, workers.parallel_map(lambda task: task(), list(tasks.values()))))
+    metrics = ood_report.metrics_table({name: done[name] for name in ood_report.DETECTORS}, len(held_out), ood)
     pcas = {fit: done[fit] for fit in FIT_CHOICES}
     frames = []
     for g in groups:
@@ -299,7 +306,6 @@ def _feature_space(gen, disc, n: int, seed: int, cap: int) -> dict:
         table.insert(1, "index", np.arange(k))
         table["thumb"] = done["thumbs"][g]
         frames.append(table)
-    metrics = done["metrics"]
     return {"points": pd.concat(frames, ignore_index=True), "pcas": pcas, "w": w, "b": b, "groups": groups,
             "metrics": metrics, "per_group": per_group}
 
