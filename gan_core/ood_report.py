@@ -26,21 +26,23 @@ def make_detectors(w: np.ndarray, b: float, k: int = 5) -> dict:
     }
 
 
-def detector_scores(name: str, fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w: np.ndarray,
-                    b: float, k: int = 5) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Detector `name` (one of DETECTORS) fitted on fit_features (N_fit, D): its scores of in_features (N_in,) and
-    of each group's features, in order, [(N_g,)] (higher = more OOD)."""
-    detector = make_detectors(w, b, k)[name].fit(fit_features)
-    return detector.score(in_features), [detector.score(features) for features in groups.values()]
+def fit_detector(name: str, fit_features: np.ndarray, w: np.ndarray, b: float, k: int = 5):
+    """Detector `name` (one of DETECTORS) fitted on fit_features (N_fit, D)."""
+    return make_detectors(w, b, k)[name].fit(fit_features)
 
 
-def metrics_table(scores: dict, n_in: int, groups: dict) -> pd.DataFrame:
-    """{detector: detector_scores(...)} for every name in DETECTORS -> the ood_table DataFrame (see there)."""
+def score_table(detectors: dict, in_features: np.ndarray, groups: dict) -> pd.DataFrame:
+    """Fitted detectors {name: detector} for every name in DETECTORS -> the ood_table (see there). Every
+    (detector, feature set) score is its own task on gan_core.workers, so the two big ones share both cores."""
+    sets = [in_features, *groups.values()]
+    pairs = [(name, i) for name in DETECTORS for i in range(len(sets))]
+    flat = parallel_map(lambda pair: detectors[pair[0]].score(sets[pair[1]]), pairs)
+    scores = dict(zip(pairs, flat))  # (name, set index) -> (N_set,) scores, higher = more OOD
     rows = []
-    for i, (group, features) in enumerate(groups.items()):
-        row = {"group": group, "n_in": n_in, "n_out": len(features)}
+    for i, (group, features) in enumerate(groups.items(), start=1):
+        row = {"group": group, "n_in": len(in_features), "n_out": len(features)}
         for name in DETECTORS:
-            in_scores, out_scores = scores[name][0], scores[name][1][i]
+            in_scores, out_scores = scores[name, 0], scores[name, i]
             row[f"{name}_auroc"] = auroc(in_scores, out_scores)
             row[f"{name}_fpr95"] = fpr_at_tpr(in_scores, out_scores, 0.95)
         rows.append(row)
@@ -58,9 +60,8 @@ def ood_table(fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w
     (AUROC: OOD positive, 1 = perfect, 0.5 = chance; FPR95: share of the group accepted when 95% of held-out
     real digits are, 0 = perfect). See gan_core.metrics for the exact definitions.
     """
-    # Each detector on its own one-thread worker: Mahalanobis and kNN are ~equal matrix products.
-    scores = parallel_map(lambda name: detector_scores(name, fit_features, in_features, groups, w, b, k), DETECTORS)
-    return metrics_table(dict(zip(DETECTORS, scores)), len(in_features), groups)
+    fitted = parallel_map(lambda name: fit_detector(name, fit_features, w, b, k), DETECTORS)
+    return score_table(dict(zip(DETECTORS, fitted)), in_features, groups)
 
 
 def report_images(generator, n: int = 1000, seed: int = 0) -> dict:
