@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import torch
 
-from .workers import map_batches
 from .models import IMAGE_SIZE, LATENT_DIM, ConvGenerator
 from .seeding import cpu_generator
+from .workers import map_batches
 
 SHAPE = (1, IMAGE_SIZE, IMAGE_SIZE)
 # Photos that ship inside scikit-image (no download). chelsea is the notebook's cat.
