@@ -131,7 +131,7 @@ def decomposition_chart(points: pd.DataFrame, groups: list[str], mine: pd.DataFr
         x=alt.X("orthogonal_norm:Q", scale=xs, title=t("fs.orthogonal")),
         y=alt.Y("logit:Q", scale=ys, title=t("axis.logit")),
         color=alt.Color("label:N", scale=group_scale(groups), title=t("chart.group"),
-                        legend=alt.Legend(orient="bottom", columns=3)),
+                        legend=alt.Legend(orient="bottom", columns=2)),  # 3 columns clipped the Russian labels
         tooltip=_tooltip([alt.Tooltip("orthogonal_norm:Q", title=t("fs.orthogonal"), format=".1f")]))
     half = alt.Chart(pd.DataFrame({"logit": [0.0]})).mark_rule(color="black", strokeDash=[6, 4]).encode(y="logit:Q")
     layers = [scatter, half, *_layers_for_extras(mine, path, "orthogonal_norm", "logit", xs, ys)]
