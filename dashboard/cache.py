@@ -283,21 +283,15 @@ def _feature_space(gen, disc, n: int, seed: int, cap: int) -> dict:
     groups = [g for g in outputs if g != "fit"]  # "real" is the held-out split
     per_group = max(1, cap // len(groups))
     k = min(per_group, n)
-    fit_phi, held_out = outputs["fit"][0], outputs["real"][0]
-
-    def detector(name: str):
-        return lambda: ood_report.fit_detector(name, fit_phi, w, b)
-
+    held_out = outputs["real"][0]
     tasks = {  # independent; on gan_core.workers' two one-thread workers in this order, the costliest first
-        "mahalanobis": detector("mahalanobis"),
+        "detectors": lambda: ood_report.fit_detectors(outputs["fit"][0], w, b),
         "all": lambda: features.FeaturePCA(2).fit(np.concatenate([outputs[g][0] for g in groups])),
         "own": lambda: features.FeaturePCA(2).fit(np.concatenate([outputs["real"][0], outputs["generated"][0]])),
         "thumbs": lambda: {g: [data_url(im) for im in images[g][:k, 0].numpy()] for g in groups},
-        **{name: detector(name) for name in ("knn", "raw_score", "feature_norm")},
     }
     done = dict(zip(tasks, workers.parallel_map(lambda task: task(), list(tasks.values()))))
-    metrics = ood_report.score_table({name: done[name] for name in ood_report.DETECTORS}, held_out,
-                                     {g: outputs[g][0] for g in groups if g != "real"})
+    metrics = ood_report.score_table(done["detectors"], held_out, {g: outputs[g][0] for g in groups if g != "real"})
     pcas = {fit: done[fit] for fit in FIT_CHOICES}
     frames = []
     for g in groups:

@@ -35,11 +35,15 @@ class MahalanobisDetector:
         self.shrinkage = shrinkage
 
     def fit(self, features) -> "MahalanobisDetector":
-        x = _as_2d(features)
-        n, d = x.shape
-        self.location_ = x.mean(axis=0)  # (D,)
-        centred = x - self.location_
-        eig, vt = _covariance_eigen(centred)  # (r,) eigenvalues of S, (r, D) orthonormal rows
+        return self.fit_reference(Reference(_as_2d(features)))
+
+    def fit_reference(self, reference: "Reference") -> "MahalanobisDetector":
+        """fit() on features already centred in a Reference (fit_distance_pair shares one with a KNNDetector)."""
+        centred = reference.rows
+        n, d = centred.shape
+        self.reference_ = reference
+        self.location_ = reference.centre  # (D,)
+        eig, vt, coef = _covariance_eigen(centred)  # (r,) eigenvalues of S, (r, D) orthonormal rows, (r, n) or None
         mu = eig.sum() / d
         if self.shrinkage == "ledoit_wolf":
             shrinkage = _ledoit_wolf_shrinkage(centred, eig, mu)
@@ -52,23 +56,54 @@ class MahalanobisDetector:
         variances = (1 - shrinkage) * eig + self.residual_variance_  # Sigma's eigenvalues on the span
         keep = variances > 1e-12 * max(variances.max(initial=0.0), 1e-300)  # drop null directions (s = 0)
         self.components_ = vt[keep]  # (r', D) orthonormal, the features' dtype
+        self.coef_ = None if coef is None else coef[keep]  # (r', n): components_ = coef_ @ reference.rows
         self.variances_ = variances[keep]  # (r',) float64
         return self
 
     def score(self, features) -> np.ndarray:
         """features (N, D) -> Mahalanobis distance (N,) >= 0."""
         diff = _as_2d(features) - self.location_  # (N, D)
-        proj = diff @ self.components_.T  # (N, r')
+        return self._distance(diff @ self.components_.T, _square_norms(diff))  # (N, r') projections
+
+    def score_products(self, cross: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
+        """score() from reference_.products(features): cross (N, n), square_norms (N,). Needs coef_ (fitted with
+        N <= D); the projections are then cross @ coef_.T, an (n x r') product instead of a (D x r') one."""
+        if self.coef_ is None:
+            raise ValueError("score_products needs a fit with fewer samples than features (coef_ is None)")
+        return self._distance(cross @ self.coef_.T, square_norms)
+
+    def _distance(self, proj: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
+        """proj (N, r') onto components_, square_norms (N,) = |x - m|^2 -> distance (N,) float64."""
         d2 = np.sum(proj.astype(np.float64) ** 2 / self.variances_, axis=1)
         if self.residual_variance_ > 0:
-            rest = np.clip(_square_norms(diff) - _square_norms(proj), 0.0, None)
+            rest = np.clip(square_norms - _square_norms(proj), 0.0, None)
             d2 += rest / self.residual_variance_
         return np.sqrt(d2)
 
 
-def _covariance_eigen(centred: np.ndarray, rcond: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
-    """centred (N, D) -> (eig (r,) float64 descending, vt (r, D) orthonormal rows in the input's dtype): the
+class Reference:
+    """In-distribution features about their mean, the reference both distance detectors measure from.
+
+    centre (D,), rows (n, D) centred, square_norms (n,) float64. `products` gives everything the kNN and
+    Mahalanobis scores need from scored features, so a caller running both pays for the large product once.
+    """
+
+    def __init__(self, features: np.ndarray):
+        x = _as_2d(features)
+        self.centre = x.mean(axis=0)  # (D,)
+        self.rows = x - self.centre  # (n, D)
+        self.square_norms = _square_norms(self.rows)  # (n,)
+
+    def products(self, features) -> tuple[np.ndarray, np.ndarray]:
+        """features (N, D) -> ((x - centre) . row_j (N, n) in the features' dtype, |x - centre|^2 (N,) float64)."""
+        diff = _as_2d(features) - self.centre
+        return diff @ self.rows.T, _square_norms(diff)
+
+
+def _covariance_eigen(centred: np.ndarray, rcond: float = 1e-10) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """centred (N, D) -> (eig (r,) float64 descending, vt (r, D) orthonormal rows in the input's dtype, coef): the
     eigenpairs of S = X^T X / N whose eigenvalue exceeds rcond * the largest (the others hold no data).
+    When N <= D, coef (r, N) gives vt = coef @ X; otherwise coef is None.
 
     Through the smaller Gram matrix, X X^T (N x N) or X^T X (D x D), formed in float64: one product and a
     small eigh instead of LAPACK's SVD, which spends its time in memory-bound steps (1,000 x 4,096: 1.4 s ->
@@ -83,12 +118,11 @@ def _covariance_eigen(centred: np.ndarray, rcond: float = 1e-10) -> tuple[np.nda
     lam, order = lam[::-1], slice(None, None, -1)
     keep = lam > rcond * max(lam[0], 0.0) if len(lam) else np.zeros(0, bool)
     lam = lam[keep]
-    if n <= d:  # right singular vectors from the left ones: v_i = X^T u_i / sigma_i
-        u = u[:, order][:, keep]
-        vt = (u / np.sqrt(lam)).T.astype(centred.dtype) @ centred  # (r, D)
-    else:
-        vt = v[:, order][:, keep].T.astype(centred.dtype)
-    return lam / n, vt
+    if n > d:
+        return lam / n, v[:, order][:, keep].T.astype(centred.dtype), None
+    # right singular vectors from the left ones: v_i = X^T u_i / sigma_i
+    coef = (u[:, order][:, keep] / np.sqrt(lam)).T.astype(centred.dtype)  # (r, N)
+    return lam / n, coef @ centred, coef
 
 
 def _square_norms(x: np.ndarray) -> np.ndarray:
@@ -130,28 +164,53 @@ class KNNDetector:
         return x
 
     def fit(self, features) -> "KNNDetector":
-        x = self._prepare(features)
-        if not 1 <= self.k <= len(x):
-            raise ValueError(f"k={self.k} needs at least k fitted samples, got {len(x)}")
-        # Distances are computed about the fitted mean: it removes the features' shared offset, so the
-        # |a|^2 + |b|^2 - 2 a.b expansion does not cancel away float32 precision.
-        self.centre_ = x.mean(axis=0)  # (D,)
-        self.fitted_ = x - self.centre_  # (n, D)
-        self.fitted_square_norms_ = _square_norms(self.fitted_)  # (n,) float64
-        self.n_fitted_ = len(x)
+        return self.fit_reference(Reference(self._prepare(features)))
+
+    def fit_reference(self, reference: Reference) -> "KNNDetector":
+        """fit() on features already centred in a Reference (fit_distance_pair shares one with Mahalanobis).
+        Distances are taken about the fitted mean: it removes the features' shared offset, so the
+        |a|^2 + |b|^2 - 2 a.b expansion does not cancel away float32 precision."""
+        if not 1 <= self.k <= len(reference.rows):
+            raise ValueError(f"k={self.k} needs at least k fitted samples, got {len(reference.rows)}")
+        self.reference_ = reference
+        self.n_fitted_ = len(reference.rows)
         return self
 
     def score(self, features) -> np.ndarray:
         """features (N, D) -> Euclidean distance to the k-th nearest fitted feature (N,) >= 0, float64.
         Brute force, as sklearn's NearestNeighbors on 4,096-d features, with one matrix product per chunk."""
-        x = self._prepare(features) - self.centre_  # (N, D)
-        kth = np.empty(len(x))
-        for start in range(0, len(x), self.CHUNK):
-            rows = x[start:start + self.CHUNK]  # (c, D)
-            d2 = (_square_norms(rows)[:, None] + self.fitted_square_norms_[None, :]
-                  - 2 * (rows @ self.fitted_.T).astype(np.float64))  # (c, n)
-            kth[start:start + len(rows)] = np.partition(d2, self.k - 1, axis=1)[:, self.k - 1]
-        return np.sqrt(np.clip(kth, 0.0, None))
+        x = self._prepare(features)
+        parts = [self.score_products(*self.reference_.products(x[i:i + self.CHUNK]))
+                 for i in range(0, len(x), self.CHUNK)]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def score_products(self, cross: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
+        """score() from reference_.products(features): cross (N, n), square_norms (N,) -> (N,) float64."""
+        d2 = square_norms[:, None] + self.reference_.square_norms[None, :] - 2 * cross.astype(np.float64)  # (N, n)
+        return np.sqrt(np.clip(np.partition(d2, self.k - 1, axis=1)[:, self.k - 1], 0.0, None))
+
+
+def fit_distance_pair(features, k: int = 5) -> tuple["MahalanobisDetector", KNNDetector]:
+    """A MahalanobisDetector and a KNNDetector(k) fitted on the same features through one shared Reference,
+    so paired_distance_scores can score both with one product."""
+    reference = Reference(features)
+    return MahalanobisDetector().fit_reference(reference), KNNDetector(k).fit_reference(reference)
+
+
+def paired_distance_scores(mahalanobis: "MahalanobisDetector", knn: KNNDetector, features) -> tuple[np.ndarray, np.ndarray]:
+    """features (N, D) -> (Mahalanobis scores, kNN scores), equal to each detector's own score(). When both share
+    a Reference (fit_distance_pair; kNN without normalize, Mahalanobis with N <= D) the (N, D) x (D, n) product
+    is made once: on 7,000 x 4,096 features against 1,000 fitted, 0.8 s -> 0.5 s."""
+    if mahalanobis.reference_ is not knn.reference_ or knn.normalize or mahalanobis.coef_ is None:
+        return mahalanobis.score(features), knn.score(features)
+    x = _as_2d(features)
+    pairs = []
+    for start in range(0, len(x), KNNDetector.CHUNK):  # bounded (chunk x n) distance matrices, as knn.score
+        cross, square_norms = knn.reference_.products(x[start:start + KNNDetector.CHUNK])
+        pairs.append((mahalanobis.score_products(cross, square_norms), knn.score_products(cross, square_norms)))
+    if not pairs:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate([m for m, _ in pairs]), np.concatenate([k for _, k in pairs])
 
 
 class FeatureNormDetector:

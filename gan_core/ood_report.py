@@ -7,7 +7,7 @@ digits from the "holdout" split (seed + 1, never fitted on) against n images of 
 import numpy as np
 import pandas as pd
 
-from .detectors import FeatureNormDetector, KNNDetector, MahalanobisDetector, RawScoreDetector
+from .detectors import FeatureNormDetector, RawScoreDetector, fit_distance_pair, paired_distance_scores
 from .features import extract_features, head_direction
 from .metrics import auroc, fpr_at_tpr
 from .workers import parallel_map
@@ -16,35 +16,30 @@ DETECTORS = ("raw_score", "mahalanobis", "knn", "feature_norm")
 IN_DISTRIBUTION = "real"
 
 
-def make_detectors(w: np.ndarray, b: float, k: int = 5) -> dict:
-    """Name -> unfitted detector, in DETECTORS order. w, b: the discriminator's head."""
-    return {
-        "raw_score": RawScoreDetector(w, b),
-        "mahalanobis": MahalanobisDetector(),
-        "knn": KNNDetector(k=k),
-        "feature_norm": FeatureNormDetector(),
-    }
-
-
-def fit_detector(name: str, fit_features: np.ndarray, w: np.ndarray, b: float, k: int = 5):
-    """Detector `name` (one of DETECTORS) fitted on fit_features (N_fit, D)."""
-    return make_detectors(w, b, k)[name].fit(fit_features)
+def fit_detectors(fit_features: np.ndarray, w: np.ndarray, b: float, k: int = 5) -> dict:
+    """Name -> detector fitted on fit_features (N_fit, D), in DETECTORS order. w, b: the discriminator's head.
+    Mahalanobis and kNN share one Reference, so score_table pays for their large product once."""
+    mahalanobis, knn = fit_distance_pair(fit_features, k)
+    return {"raw_score": RawScoreDetector(w, b).fit(), "mahalanobis": mahalanobis, "knn": knn,
+            "feature_norm": FeatureNormDetector().fit(fit_features)}
 
 
 def score_table(detectors: dict, in_features: np.ndarray, groups: dict) -> pd.DataFrame:
-    """Fitted detectors {name: detector} for every name in DETECTORS -> the ood_table (see there). Every
-    (detector, feature set) score is its own task on gan_core.workers, so the two big ones share both cores."""
-    sets = [in_features, *groups.values()]
-    pairs = [(name, i) for name in DETECTORS for i in range(len(sets))]
-    flat = parallel_map(lambda pair: detectors[pair[0]].score(sets[pair[1]]), pairs)
-    scores = dict(zip(pairs, flat))  # (name, set index) -> (N_set,) scores, higher = more OOD
+    """Fitted detectors (fit_detectors) -> the ood_table (see there). Each feature set is scored by every detector
+    as one task on gan_core.workers."""
+
+    def set_scores(features: np.ndarray) -> dict:  # detector name -> (N_set,) scores, higher = more OOD
+        mahalanobis, knn = paired_distance_scores(detectors["mahalanobis"], detectors["knn"], features)
+        return {"raw_score": detectors["raw_score"].score(features), "mahalanobis": mahalanobis, "knn": knn,
+                "feature_norm": detectors["feature_norm"].score(features)}
+
+    in_scores, *out_scores = parallel_map(set_scores, [in_features, *groups.values()])
     rows = []
-    for i, (group, features) in enumerate(groups.items(), start=1):
+    for (group, features), scores in zip(groups.items(), out_scores):
         row = {"group": group, "n_in": len(in_features), "n_out": len(features)}
         for name in DETECTORS:
-            in_scores, out_scores = scores[name, 0], scores[name, i]
-            row[f"{name}_auroc"] = auroc(in_scores, out_scores)
-            row[f"{name}_fpr95"] = fpr_at_tpr(in_scores, out_scores, 0.95)
+            row[f"{name}_auroc"] = auroc(in_scores[name], scores[name])
+            row[f"{name}_fpr95"] = fpr_at_tpr(in_scores[name], scores[name], 0.95)
         rows.append(row)
     columns = ["group", "n_in", "n_out"] + [f"{d}_{m}" for d in DETECTORS for m in ("auroc", "fpr95")]
     return pd.DataFrame(rows, columns=columns)
@@ -60,8 +55,7 @@ def ood_table(fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w
     (AUROC: OOD positive, 1 = perfect, 0.5 = chance; FPR95: share of the group accepted when 95% of held-out
     real digits are, 0 = perfect). See gan_core.metrics for the exact definitions.
     """
-    fitted = parallel_map(lambda name: fit_detector(name, fit_features, w, b, k), DETECTORS)
-    return score_table(dict(zip(DETECTORS, fitted)), in_features, groups)
+    return score_table(fit_detectors(fit_features, w, b, k), in_features, groups)
 
 
 def report_images(generator, n: int = 1000, seed: int = 0) -> dict:

@@ -4,7 +4,8 @@ from scipy.special import expit
 from sklearn.covariance import LedoitWolf, ShrunkCovariance, ledoit_wolf_shrinkage
 from sklearn.metrics import roc_auc_score
 
-from gan_core.detectors import FeatureNormDetector, KNNDetector, MahalanobisDetector, RawScoreDetector
+from gan_core.detectors import (FeatureNormDetector, KNNDetector, MahalanobisDetector, RawScoreDetector, fit_distance_pair,
+                                paired_distance_scores)
 from gan_core.metrics import auroc
 
 
@@ -58,6 +59,32 @@ def test_float32_features_give_the_float64_scores(n, d):
 def test_knn_of_a_fitted_point_is_its_own_distance_zero():
     x = _correlated(30, 500, 10, shift=50.0).astype(np.float32)  # a large shared offset, as D's features have
     np.testing.assert_allclose(KNNDetector(k=1).fit(x).score(x), 0.0, atol=1e-3 * np.linalg.norm(x[0] - x[1]))
+
+
+@pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-9), (np.float32, 1e-4)])
+def test_paired_scores_share_one_product_and_equal_each_detectors_own(dtype, rtol, monkeypatch):
+    x, y = _correlated(60, 200, 11, shift=2.0).astype(dtype), _correlated(25, 200, 12, shift=2.5).astype(dtype)
+    mahalanobis, knn = fit_distance_pair(x, k=3)
+    assert mahalanobis.reference_ is knn.reference_ and mahalanobis.coef_ is not None
+    expected = MahalanobisDetector().fit(x).score(y), KNNDetector(k=3).fit(x).score(y)
+    products = []
+    real_products = type(knn.reference_).products
+    monkeypatch.setattr(type(knn.reference_), "products", lambda self, f: products.append(len(f)) or real_products(self, f))
+    got = paired_distance_scores(mahalanobis, knn, y)
+    assert products == [25]  # one product served both detectors
+    for ours, ref in zip(got, expected):
+        np.testing.assert_allclose(ours, ref, rtol=rtol)
+
+
+def test_paired_scores_fall_back_when_nothing_is_shared():
+    x, y = _correlated(80, 10, 13), _correlated(7, 10, 14)  # N > D: Mahalanobis has no coef_
+    mahalanobis, knn = fit_distance_pair(x, k=2)
+    assert mahalanobis.coef_ is None
+    with pytest.raises(ValueError):
+        mahalanobis.score_products(*knn.reference_.products(y))
+    got = paired_distance_scores(mahalanobis, knn, y)
+    np.testing.assert_allclose(got[0], MahalanobisDetector().fit(x).score(y), rtol=1e-10)
+    np.testing.assert_allclose(got[1], KNNDetector(k=2).fit(x).score(y), rtol=1e-10)
 
 
 def test_mahalanobis_rejects_bad_shrinkage():
