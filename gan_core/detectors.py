@@ -3,9 +3,9 @@
 where HIGHER = MORE OUT-OF-DISTRIBUTION (the convention of gan_core.metrics).
 
 features are (N, D) arrays (D = 4096 for the discriminator); every detector also works on any D.
-As in sklearn, float32 features keep the large products (SVD, projections, distances) in float32, which halves
-their time (the feature-space page's detectors on 8,000 x 4,096 features: 4.8 s -> ~2 s on one core); sums and
-the final scores are float64 either way. Any other dtype is computed in float64.
+As in sklearn, float32 features keep the large products (projections, distances) in float32, which halves their
+time; sums and the final scores are float64 either way. Any other dtype is computed in float64. Mahalanobis and kNN
+fitted through `fit_distance_pair` share one `Reference`, and `paired_distance_scores` scores both from one product.
 """
 import numpy as np
 from scipy.special import expit
