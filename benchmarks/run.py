@@ -144,7 +144,8 @@ def report_server_side(table: Table, out: dict) -> None:
     act = out["interaction"]
     rows = [("alpha slider -> image and score (whole page; the browser reruns only the fragment)", "alpha"),
             ("upload one image -> its score (reference scores cached)", "upload_one_image"),
-            ("switch the PCA fit to all groups", "pca_fit_all"), ("switch the PCA fit back", "pca_fit_own"),
+            ("switch the PCA fit to all groups (whole page; the browser reruns only the fragment)", "pca_fit_all"),
+            ("switch the PCA fit back (whole page; the browser reruns only the fragment)", "pca_fit_own"),
             ("distributions N 1000 -> 500, cached", "dist_n_back_to_500_cached")]
     for label, key in rows:
         if key in act:
