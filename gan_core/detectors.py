@@ -53,27 +53,26 @@ class MahalanobisDetector:
                 raise ValueError("shrinkage must be 'ledoit_wolf' or a float in [0, 1]")
         self.shrinkage_ = shrinkage
         self.residual_variance_ = shrinkage * mu  # Sigma's eigenvalue off the data's span
-        variances = (1 - shrinkage) * eig + self.residual_variance_  # Sigma's eigenvalues on the span
-        keep = variances > 1e-12 * max(variances.max(initial=0.0), 1e-300)  # drop null directions (s = 0)
-        self.components_ = vt[keep]  # (r', D) orthonormal, the features' dtype
-        self.coef_ = None if coef is None else coef[keep]  # (r', n): components_ = coef_ @ reference.rows
-        self.variances_ = variances[keep]  # (r',) float64
+        # Null directions are already gone: _covariance_eigen keeps only eigenvalues above 1e-10 of the largest.
+        self.components_ = vt  # (r, D) orthonormal, the features' dtype
+        self.coef_ = coef  # (r, n) with components_ = coef_ @ reference.rows, or None when n > D
+        self.variances_ = (1 - shrinkage) * eig + self.residual_variance_  # (r,) Sigma's eigenvalues on the span
         return self
 
     def score(self, features) -> np.ndarray:
         """features (N, D) -> Mahalanobis distance (N,) >= 0."""
         diff = _as_2d(features) - self.location_  # (N, D)
-        return self._distance(diff @ self.components_.T, _square_norms(diff))  # (N, r') projections
+        return self._distance(diff @ self.components_.T, _square_norms(diff))  # (N, r) projections
 
     def score_products(self, cross: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
         """score() from reference_.products(features): cross (N, n), square_norms (N,). Needs coef_ (fitted with
-        N <= D); the projections are then cross @ coef_.T, an (n x r') product instead of a (D x r') one."""
+        N <= D); the projections are then cross @ coef_.T, an (n x r) product instead of a (D x r) one."""
         if self.coef_ is None:
             raise ValueError("score_products needs a fit with fewer samples than features (coef_ is None)")
         return self._distance(cross @ self.coef_.T, square_norms)
 
     def _distance(self, proj: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
-        """proj (N, r') onto components_, square_norms (N,) = |x - m|^2 -> distance (N,) float64."""
+        """proj (N, r) onto components_, square_norms (N,) = |x - m|^2 -> distance (N,) float64."""
         d2 = np.sum(proj.astype(np.float64) ** 2 / self.variances_, axis=1)
         if self.residual_variance_ > 0:
             rest = np.clip(square_norms - _square_norms(proj), 0.0, None)
