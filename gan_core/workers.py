@@ -42,14 +42,18 @@ def _one_thread() -> None:
     torch.set_num_threads(1)
 
 
+def _run(fn: Callable[..., T], items: list, n_workers: int, name: str) -> list[T]:
+    """[fn(item) for item in items], in order: in the calling thread, or on n_workers one-thread `name` threads."""
+    if n_workers == 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(n_workers, thread_name_prefix=name, initializer=_one_thread) as pool:
+        return list(pool.map(fn, items))
+
+
 def parallel_map(fn: Callable[..., T], items: list, workers: int | None = None) -> list[T]:
     """[fn(item) for item in items], in order, on up to `workers` one-thread workers (CPU work only: numpy's
     BLAS and torch ops release the GIL; pure-Python work gains nothing). Exceptions propagate."""
-    n_workers = _worker_count(workers, len(items), torch.device("cpu"))
-    if n_workers == 1:
-        return [fn(item) for item in items]
-    with ThreadPoolExecutor(n_workers, thread_name_prefix="gan-ood-task", initializer=_one_thread) as pool:
-        return list(pool.map(fn, items))
+    return _run(fn, items, _worker_count(workers, len(items), torch.device("cpu")), "gan-ood-task")
 
 
 def map_batches(fn: Callable[[torch.Tensor], T], inputs: torch.Tensor, batch_size: int,
@@ -63,8 +67,4 @@ def map_batches(fn: Callable[[torch.Tensor], T], inputs: torch.Tensor, batch_siz
         with torch.inference_mode():  # thread-local, so entered in the worker
             return fn(batch.to(device, torch.float32))
 
-    n_workers = _worker_count(workers, len(batches), device)
-    if n_workers == 1:
-        return [run(batch) for batch in batches]
-    with ThreadPoolExecutor(n_workers, thread_name_prefix="gan-ood-batch", initializer=_one_thread) as pool:
-        return list(pool.map(run, batches))
+    return _run(run, batches, _worker_count(workers, len(batches), device), "gan-ood-batch")
