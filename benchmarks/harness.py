@@ -5,6 +5,7 @@ A page counts as painted when Streamlit's script run is over (stApp's data-test-
 connected), the page's h1 carries its title, every Vega-Lite chart has drawn its canvas/svg, no skeleton is left
 and every image has finished loading. Reruns are told apart by a MutationObserver that logs every script-state change.
 """
+
 import os
 import socket
 import subprocess
@@ -24,13 +25,24 @@ if str(ROOT) not in sys.path:
 from dashboard.i18n import TEXT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LANG = "en"
 # page url path -> i18n key of its h1; the order a student walks them. Pages not routed by app.py are skipped.
-PAGE_TITLES = {"walkthrough": "walk.title", "interpolation": "interp.title", "distributions": "dist.title",
-               "your_images": "mine.title", "feature_space": "fs.title", "zoo": "zoo.title",
-               "weights": "weights.title"}
+PAGE_TITLES = {
+    "walkthrough": "walk.title",
+    "interpolation": "interp.title",
+    "distributions": "dist.title",
+    "your_images": "mine.title",
+    "feature_space": "fs.title",
+    "zoo": "zoo.title",
+    "weights": "weights.title",
+}
 
 
 def _server_env() -> dict:
@@ -53,6 +65,7 @@ def title(page: str) -> str:
 
 
 # ---------------- server ----------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -82,9 +95,26 @@ class Server:
         log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, **SERVER_ENV, **self.extra_env}, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard/app.py",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **SERVER_ENV, **self.extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         if log is not subprocess.DEVNULL:
             log.close()  # the child holds its own descriptor
         return self
@@ -285,7 +315,7 @@ async def wait_painted(page, heading: str | None = None, after: int = -1, timeou
     except Exception as exc:  # re-raised below with what was missing
         try:
             state = await page.evaluate(DIAGNOSE_JS, after)
-        except Exception:  # noqa: BLE001 - the page itself may be gone
+        except Exception:
             state = "(page unavailable)"
         raise NotPainted(f"not painted after {timeout_ms / 1000:.0f} s ({type(exc).__name__}): {state}") from exc
     await page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")

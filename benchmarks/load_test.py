@@ -11,6 +11,7 @@ student clicks), so the server's memory per session is real. Every upload is a d
 one pixel changed), so each one is prepared and scored afresh. The browser shares the 2 CPU cores with the server:
 times here are what the whole box manages, not the server alone.
 """
+
 import argparse
 import asyncio
 import json
@@ -36,6 +37,7 @@ BOMB_SIDE = 30_000
 
 
 # ---------------- inputs ----------------
+
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
@@ -68,11 +70,15 @@ def unique_upload(session: int, iteration: int) -> dict:
     flat[(session * 7919 + iteration * 104729) % flat.size] ^= 1
     ok, encoded = cv2.imencode(".png", image)
     assert ok
-    return {"name": f"s{session:02d}i{iteration}_{source.stem}.png", "mimeType": "image/png",
-            "buffer": encoded.tobytes()}
+    return {
+        "name": f"s{session:02d}i{iteration}_{source.stem}.png",
+        "mimeType": "image/png",
+        "buffer": encoded.tobytes(),
+    }
 
 
 # ---------------- results ----------------
+
 
 @dataclass
 class LoadResult:
@@ -115,30 +121,39 @@ class LoadResult:
 
     def summary(self) -> dict:
         out = {k: v for k, v in asdict(self).items() if not k.endswith("times_s")}
-        out.update(p50_score_s=self.p50_score_s, p95_score_s=self.p95_score_s, p95_page_s=self.p95_page_s,
-                   max_bomb_refusal_s=max(self.bomb_times_s, default=float("nan")))
+        out.update(
+            p50_score_s=self.p50_score_s,
+            p95_score_s=self.p95_score_s,
+            p95_page_s=self.p95_page_s,
+            max_bomb_refusal_s=max(self.bomb_times_s, default=float("nan")),
+        )
         return out
 
     def table(self) -> str:
-        rows = [("sessions (+ bomb sessions)", f"{self.sessions} (+{self.bombs})"),
-                ("duration", f"{self.duration_s:.1f} s"),
-                ("page loads / failed", f"{self.page_loads} / {self.failed_page_loads}"),
-                ("uploads / scored", f"{self.uploads} / {self.uploads_scored}"),
-                ("time to a score p50 / p95", f"{self.p50_score_s:.2f} s / {self.p95_score_s:.2f} s"),
-                ("page render p95", f"{self.p95_page_s:.2f} s"),
-                ("bombs refused (translated message)", f"{self.bomb_refused} / {self.bombs}"),
-                ("slowest bomb refusal on screen", f"{max(self.bomb_times_s, default=float('nan')):.2f} s"),
-                ("page loads while bombs were in flight", f"{self.page_loads_during_bombs}"),
-                ("server RSS baseline / peak", f"{self.baseline_rss_mb:.0f} MB / {self.peak_rss_mb:.0f} MB"),
-                ("server healthy afterwards", "yes" if self.healthy_after else "NO"),
-                ("CPU used: server / Chromium (box: 2 cores)",
-                 f"{self.server_cpu_s:.0f} s / {self.browser_cpu_s:.0f} s in {self.duration_s:.0f} s"),
-                ("slowest page loads", "; ".join(f"{sec:.1f} s {where}" for sec, where in self.slowest[:3]))]
+        rows = [
+            ("sessions (+ bomb sessions)", f"{self.sessions} (+{self.bombs})"),
+            ("duration", f"{self.duration_s:.1f} s"),
+            ("page loads / failed", f"{self.page_loads} / {self.failed_page_loads}"),
+            ("uploads / scored", f"{self.uploads} / {self.uploads_scored}"),
+            ("time to a score p50 / p95", f"{self.p50_score_s:.2f} s / {self.p95_score_s:.2f} s"),
+            ("page render p95", f"{self.p95_page_s:.2f} s"),
+            ("bombs refused (translated message)", f"{self.bomb_refused} / {self.bombs}"),
+            ("slowest bomb refusal on screen", f"{max(self.bomb_times_s, default=float('nan')):.2f} s"),
+            ("page loads while bombs were in flight", f"{self.page_loads_during_bombs}"),
+            ("server RSS baseline / peak", f"{self.baseline_rss_mb:.0f} MB / {self.peak_rss_mb:.0f} MB"),
+            ("server healthy afterwards", "yes" if self.healthy_after else "NO"),
+            (
+                "CPU used: server / Chromium (box: 2 cores)",
+                f"{self.server_cpu_s:.0f} s / {self.browser_cpu_s:.0f} s in {self.duration_s:.0f} s",
+            ),
+            ("slowest page loads", "; ".join(f"{sec:.1f} s {where}" for sec, where in self.slowest[:3])),
+        ]
         width = max(len(r[0]) for r in rows)
         return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
 
 # ---------------- the students ----------------
+
 
 class _Clock:
     """Shared state of one run: the deadline and the bomb window (monotonic times)."""
@@ -157,7 +172,7 @@ async def _load(result: LoadResult, clock: _Clock, where: str, action) -> bool:
     bombs_during = clock.bombs_in_flight > 0
     try:
         seconds = await action
-    except Exception as exc:  # noqa: BLE001 - a timeout or a closed page: a failed load, recorded
+    except Exception as exc:
         result.failed_page_loads += 1
         result.failures.append(f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
         return False
@@ -169,15 +184,17 @@ async def _load(result: LoadResult, clock: _Clock, where: str, action) -> bool:
     return True
 
 
-async def _upload_and_score(page, result: LoadResult, session: int, iteration: int, expected_count: int,
-                            timeout_ms: float) -> bool:
+async def _upload_and_score(
+    page, result: LoadResult, session: int, iteration: int, expected_count: int, timeout_ms: float
+) -> bool:
     payload = unique_upload(session, iteration)
     result.uploads += 1
     try:
         elapsed, value = await harness.upload_and_score(page, payload, expected_count, timeout_ms)
-    except Exception as exc:  # noqa: BLE001 - recorded as a failure
-        result.failures.append(f"session {session} upload {iteration}: {type(exc).__name__}: "
-                               f"{str(exc).splitlines()[0][:400]}")
+    except Exception as exc:
+        result.failures.append(
+            f"session {session} upload {iteration}: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}"
+        )
         return False
     if not 0.0 <= value <= 1.0:
         result.failures.append(f"session {session} upload {iteration}: score {value} outside [0, 1]")
@@ -187,14 +204,24 @@ async def _upload_and_score(page, result: LoadResult, session: int, iteration: i
     return True
 
 
-async def _student(browser, url: str, session: int, pages: list[str], clock: _Clock, iterations: int,
-                   result: LoadResult, start_delay: float, timeout_ms: float) -> None:
+async def _student(
+    browser,
+    url: str,
+    session: int,
+    pages: list[str],
+    clock: _Clock,
+    iterations: int,
+    result: LoadResult,
+    start_delay: float,
+    timeout_ms: float,
+) -> None:
     await asyncio.sleep(start_delay)
     context, page = await harness.new_page(browser)
     done = 0
     try:
-        if not await _load(result, clock, f"session {session} open {pages[0]}",
-                           harness.open_page(page, url, pages[0], timeout_ms)):
+        if not await _load(
+            result, clock, f"session {session} open {pages[0]}", harness.open_page(page, url, pages[0], timeout_ms)
+        ):
             return
         for iteration in range(iterations):
             if clock.left() <= 0:
@@ -202,15 +229,17 @@ async def _student(browser, url: str, session: int, pages: list[str], clock: _Cl
             for name in [*pages[1:], pages[0]]:
                 if clock.left() <= 0:
                     break
-                ok = await _load(result, clock, f"session {session} -> {name}",
-                                 harness.switch_page(page, name, timeout_ms))
+                ok = await _load(
+                    result, clock, f"session {session} -> {name}", harness.switch_page(page, name, timeout_ms)
+                )
                 if ok and await harness.exceptions_on(page):
                     result.failed_page_loads += 1
                     result.page_loads -= 1
                     result.failures.append(f"session {session} -> {name}: exception shown on the page")
                 if not ok:  # start over from a fresh load, as a student would press reload
-                    if not await _load(result, clock, f"session {session} reload",
-                                       harness.open_page(page, url, pages[0], timeout_ms)):
+                    if not await _load(
+                        result, clock, f"session {session} reload", harness.open_page(page, url, pages[0], timeout_ms)
+                    ):
                         return
                     continue
                 if name == "your_images":
@@ -221,22 +250,23 @@ async def _student(browser, url: str, session: int, pages: list[str], clock: _Cl
         await context.close()
 
 
-async def _bomber(browser, url: str, index: int, clock: _Clock, result: LoadResult, delay: float,
-                  timeout_ms: float) -> None:
+async def _bomber(
+    browser, url: str, index: int, clock: _Clock, result: LoadResult, delay: float, timeout_ms: float
+) -> None:
     """Opens "Your images" and uploads the 30000x30000 PNG; expects the translated refusal, no traceback."""
     await asyncio.sleep(delay)
     context, page = await harness.new_page(browser)
     try:
-        if not await _load(result, clock, f"bomb {index} open", harness.open_page(page, url, "your_images",
-                                                                                  timeout_ms)):
+        if not await _load(
+            result, clock, f"bomb {index} open", harness.open_page(page, url, "your_images", timeout_ms)
+        ):
             return
         payload = {"name": BOMB_NAME, "mimeType": "image/png", "buffer": bomb_png()}
         reason = bomb_refusal_text()
         clock.bombs_in_flight += 1
         start = time.perf_counter()
         try:
-            await page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(
-                files=[payload])
+            await page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(files=[payload])
             alert = page.locator('[data-testid="stAlertContentError"]').filter(has_text=BOMB_NAME)
             await alert.first.wait_for(timeout=timeout_ms)
             result.bomb_times_s.append(time.perf_counter() - start)
@@ -246,7 +276,7 @@ async def _bomber(browser, url: str, index: int, clock: _Clock, result: LoadResu
                 result.bomb_refused += 1
             else:
                 result.failures.append(f"bomb {index}: unexpected message {text!r} (traceback: {traceback})")
-        except Exception as exc:  # noqa: BLE001 - recorded as a failure
+        except Exception as exc:
             result.failures.append(f"bomb {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
         finally:
             clock.bombs_in_flight -= 1
@@ -254,10 +284,19 @@ async def _bomber(browser, url: str, index: int, clock: _Clock, result: LoadResu
         await context.close()
 
 
-async def run_load_test_async(url: str, server_pid: int, sessions: int = 20, duration_s: float = 240,
-                              iterations: int = 2, bombs: int = 3, bomb_delay_s: float | None = None,
-                              page_timeout_s: float = 120, pages: list[str] | None = None,
-                              stagger_s: float = 1.0, browser=None) -> LoadResult:
+async def run_load_test_async(
+    url: str,
+    server_pid: int,
+    sessions: int = 20,
+    duration_s: float = 240,
+    iterations: int = 2,
+    bombs: int = 3,
+    bomb_delay_s: float | None = None,
+    page_timeout_s: float = 120,
+    pages: list[str] | None = None,
+    stagger_s: float = 1.0,
+    browser=None,
+) -> LoadResult:
     """Drive `sessions` students (+ `bombs` bomb uploads) against the server at `url`; see the module doc."""
     pages = pages or harness.routed_pages()
     result = LoadResult(sessions=sessions, bombs=bombs)
@@ -269,10 +308,13 @@ async def run_load_test_async(url: str, server_pid: int, sessions: int = 20, dur
         clock = _Clock(duration_s)
 
         async def drive(chromium):
-            tasks = [_student(chromium, url, i, pages, clock, iterations, result, i * stagger_s, timeout_ms)
-                     for i in range(sessions)]
-            tasks += [_bomber(chromium, url, j, clock, result, bomb_delay_s + 0.2 * j, timeout_ms)
-                      for j in range(bombs)]
+            tasks = [
+                _student(chromium, url, i, pages, clock, iterations, result, i * stagger_s, timeout_ms)
+                for i in range(sessions)
+            ]
+            tasks += [
+                _bomber(chromium, url, j, clock, result, bomb_delay_s + 0.2 * j, timeout_ms) for j in range(bombs)
+            ]
             await asyncio.gather(*tasks)
 
         if browser is None:
@@ -304,9 +346,16 @@ def main() -> None:
     args = parser.parse_args()
     log = harness.ROOT / "benchmarks" / "load_test_server.log"
     with harness.running_server(log) as server:
-        result = run_load_test(server.url, server.proc.pid, sessions=args.sessions, duration_s=args.duration,
-                               iterations=args.iterations, bombs=args.bombs, page_timeout_s=args.page_timeout,
-                               stagger_s=args.stagger)
+        result = run_load_test(
+            server.url,
+            server.proc.pid,
+            sessions=args.sessions,
+            duration_s=args.duration,
+            iterations=args.iterations,
+            bombs=args.bombs,
+            page_timeout_s=args.page_timeout,
+            stagger_s=args.stagger,
+        )
     print(result.table())
     for failure in result.failures:
         print("FAILURE:", failure)

@@ -15,6 +15,7 @@ Sections:
    second server without warm-up; peak server RSS with 1 session.
 4. The load test (benchmarks.load_test) with --sessions students + 3 bomb uploads: peak server RSS with N sessions.
 """
+
 import argparse
 import asyncio
 import json
@@ -45,6 +46,7 @@ THREAD_SETTINGS = [  # (label, threads, extra environment)
 
 # ---------------- table ----------------
 
+
 class Table:
     def __init__(self):
         self.rows = []  # (section, measure, figure, target, verdict)
@@ -59,8 +61,10 @@ class Table:
     def render(self) -> str:
         body = [r for r in self.rows if r[0] is None]
         w = [max([len(r[i]) for r in body] + [len(h)]) for i, h in zip((1, 2, 3), ("measure", "figure", "target"))]
-        lines = [f"| {'measure':<{w[0]}} | {'figure':<{w[1]}} | {'target':<{w[2]}} | verdict |",
-                 f"|{'-' * (w[0] + 2)}|{'-' * (w[1] + 2)}|{'-' * (w[2] + 2)}|---------|"]
+        lines = [
+            f"| {'measure':<{w[0]}} | {'figure':<{w[1]}} | {'target':<{w[2]}} | verdict |",
+            f"|{'-' * (w[0] + 2)}|{'-' * (w[1] + 2)}|{'-' * (w[2] + 2)}|---------|",
+        ]
         for section, measure, figure, target, verdict in self.rows:
             if section is not None:
                 lines.append(f"| **{section}** |  |  |  |")
@@ -79,12 +83,19 @@ def s(seconds: float) -> str:
 
 # ---------------- 1. throughput ----------------
 
+
 def throughput() -> list[dict]:
     results = []
     for label, threads, env in THREAD_SETTINGS:
         clean = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.throughput", "--threads", str(threads)], cwd=ROOT,
-                              env={**clean, **env}, capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.throughput", "--threads", str(threads)],
+            cwd=ROOT,
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results.append({"label": label, **json.loads(proc.stdout.strip().splitlines()[-1])})
         print(f"  throughput, {label}: done", file=sys.stderr)
     return results
@@ -94,44 +105,72 @@ def report_throughput(table: Table, results: list[dict]) -> None:
     one = results[0]
     peak, machine = one["matmul_gflops"], one["matmul_gflops_workers"]
     workers = one["workers"]
-    table.section(f"1. Model throughput (images/s; 1 torch thread per computation, the product's batch paths on "
-                  f"{workers} one-thread workers; best of 3 interleaved rounds)")
-    table.add("float32 matmul peak (1024x1024 torch.mm): 1 thread / "
-              f"{workers} one-thread workers at once", f"{peak:.1f} / {machine:.1f} GFLOP/s")
-    table.add("D FLOPs per image / G FLOPs per image (FlopCounterMode)",
-              f"{one['d_flops_per_image'] / 1e6:.1f} MFLOP / {one['g_flops_per_image'] / 1e6:.1f} MFLOP")
+    table.section(
+        f"1. Model throughput (images/s; 1 torch thread per computation, the product's batch paths on "
+        f"{workers} one-thread workers; best of 3 interleaved rounds)"
+    )
+    table.add(
+        f"float32 matmul peak (1024x1024 torch.mm): 1 thread / {workers} one-thread workers at once",
+        f"{peak:.1f} / {machine:.1f} GFLOP/s",
+    )
+    table.add(
+        "D FLOPs per image / G FLOPs per image (FlopCounterMode)",
+        f"{one['d_flops_per_image'] / 1e6:.1f} MFLOP / {one['g_flops_per_image'] / 1e6:.1f} MFLOP",
+    )
     for model, name in (("d", "D scoring"), ("g", "G sampling")):
         batch, single, loop = one[f"{model}_batch"], one[f"{model}_batch_1worker"], one[f"{model}_loop"]
         flops = one[f"{model}_flops_per_image"]
         path = "score_batch, batch 128" if model == "d" else "generated_digits, batch 32"
-        table.add(f"{name}: gan_core {path}, {workers} workers",
-                  f"{batch:,.0f} img/s = {batch * flops / 1e9 / machine:.0%} of the {workers}-worker peak")
-        table.add(f"{name}: gan_core {path}, 1 worker (GAN_OOD_WORKERS=1)",
-                  f"{single:,.0f} img/s = {single * flops / 1e9 / peak:.0%} of the 1-thread peak")
-        table.add(f"{name}: notebook loop, one image at a time",
-                  f"{loop:,.0f} img/s = {loop * flops / 1e9 / peak:.0%} of the 1-thread peak")
+        table.add(
+            f"{name}: gan_core {path}, {workers} workers",
+            f"{batch:,.0f} img/s = {batch * flops / 1e9 / machine:.0%} of the {workers}-worker peak",
+        )
+        table.add(
+            f"{name}: gan_core {path}, 1 worker (GAN_OOD_WORKERS=1)",
+            f"{single:,.0f} img/s = {single * flops / 1e9 / peak:.0%} of the 1-thread peak",
+        )
+        table.add(
+            f"{name}: notebook loop, one image at a time",
+            f"{loop:,.0f} img/s = {loop * flops / 1e9 / peak:.0%} of the 1-thread peak",
+        )
         target = "batch >= 3x the loop" if model == "d" else ""
-        table.add(f"{name}: batch / loop (wall clock)", f"{batch / loop:.2f}x", target,
-                  batch / loop >= 3 if model == "d" else None)
+        table.add(
+            f"{name}: batch / loop (wall clock)",
+            f"{batch / loop:.2f}x",
+            target,
+            batch / loop >= 3 if model == "d" else None,
+        )
         table.add(f"{name}: batch with 1 worker / loop (wall clock)", f"{single / loop:.2f}x")
         cpu = one[f"{model}_batch_cpu"] / one[f"{model}_loop_cpu"]
-        table.add(f"{name}: batch / loop per CPU-second (work per core-second; every worker's CPU counted)",
-                  f"{cpu:.2f}x")
+        table.add(
+            f"{name}: batch / loop per CPU-second (work per core-second; every worker's CPU counted)", f"{cpu:.2f}x"
+        )
     table.add("D batch vs loop: largest logit difference", f"{one['d_batch_vs_loop_max_abs_logit_diff']:.1e}")
     for other in results[1:]:
-        table.add(f"{other['label']}: D batch / loop vs 1 thread, 1 worker",
-                  f"{other['d_batch']:,.0f} ({other['d_batch'] / one['d_batch_1worker']:.2f}x) / "
-                  f"{other['d_loop']:,.0f} ({other['d_loop'] / one['d_loop']:.2f}x)")
-        table.add(f"{other['label']}: G batch / loop vs 1 thread, 1 worker",
-                  f"{other['g_batch']:,.0f} ({other['g_batch'] / one['g_batch_1worker']:.2f}x) / "
-                  f"{other['g_loop']:,.0f} ({other['g_loop'] / one['g_loop']:.2f}x)")
+        table.add(
+            f"{other['label']}: D batch / loop vs 1 thread, 1 worker",
+            f"{other['d_batch']:,.0f} ({other['d_batch'] / one['d_batch_1worker']:.2f}x) / "
+            f"{other['d_loop']:,.0f} ({other['d_loop'] / one['d_loop']:.2f}x)",
+        )
+        table.add(
+            f"{other['label']}: G batch / loop vs 1 thread, 1 worker",
+            f"{other['g_batch']:,.0f} ({other['g_batch'] / one['g_batch_1worker']:.2f}x) / "
+            f"{other['g_loop']:,.0f} ({other['g_loop'] / one['g_loop']:.2f}x)",
+        )
 
 
 # ---------------- 2. server side ----------------
 
+
 def server_side() -> dict:
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.server_side"], cwd=ROOT,
-                          env={**os.environ, **harness.SERVER_ENV}, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.server_side"],
+        cwd=ROOT,
+        env={**os.environ, **harness.SERVER_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     print("  server side: done", file=sys.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -139,29 +178,49 @@ def server_side() -> dict:
 def report_server_side(table: Table, out: dict) -> None:
     table.section("2. Server side (AppTest script runs, no browser; warm-up off, models loaded)")
     for page, seconds in out["page_cold"].items():
-        table.add(f"{page}: first run, nothing cached / cached rerun",
-                  f"{s(seconds)} / {ms(out['page_cached'][page])}", "<= 2 s first render", seconds <= 2)
+        table.add(
+            f"{page}: first run, nothing cached / cached rerun",
+            f"{s(seconds)} / {ms(out['page_cached'][page])}",
+            "<= 2 s first render",
+            seconds <= 2,
+        )
     act = out["interaction"]
-    rows = [("alpha slider -> image and score (whole page; the browser reruns only the fragment)", "alpha"),
-            ("upload one image -> its score (reference scores cached)", "upload_one_image"),
-            ("switch the PCA fit to all groups (whole page; the browser reruns only the fragment)", "pca_fit_all"),
-            ("switch the PCA fit back (whole page; the browser reruns only the fragment)", "pca_fit_own"),
-            ("distributions N 1000 -> 500, cached", "dist_n_back_to_500_cached")]
+    rows = [
+        ("alpha slider -> image and score (whole page; the browser reruns only the fragment)", "alpha"),
+        ("upload one image -> its score (reference scores cached)", "upload_one_image"),
+        ("switch the PCA fit to all groups (whole page; the browser reruns only the fragment)", "pca_fit_all"),
+        ("switch the PCA fit back (whole page; the browser reruns only the fragment)", "pca_fit_own"),
+        ("distributions N 1000 -> 500, cached", "dist_n_back_to_500_cached"),
+    ]
     for label, key in rows:
         if key in act:
             table.add(label, ms(act[key]), "<= 300 ms", act[key] <= 0.3)
-    table.add("distributions N 500 -> 1000, nothing cached", s(act["dist_n_500_to_1000_cold"]), "<= 300 ms",
-              act["dist_n_500_to_1000_cold"] <= 0.3)
-    table.add("distributions 6+1 groups x 2,000: cold", s(act["dist_n_2000_cold"]), "<= 2 s",
-              act["dist_n_2000_cold"] <= 2)
-    table.add("distributions 6+1 groups x 2,000: cached", ms(act["dist_n_2000_cached"]), "<= 0.3 s",
-              act["dist_n_2000_cached"] <= 0.3)
+    table.add(
+        "distributions N 500 -> 1000, nothing cached",
+        s(act["dist_n_500_to_1000_cold"]),
+        "<= 300 ms",
+        act["dist_n_500_to_1000_cold"] <= 0.3,
+    )
+    table.add(
+        "distributions 6+1 groups x 2,000: cold", s(act["dist_n_2000_cold"]), "<= 2 s", act["dist_n_2000_cold"] <= 2
+    )
+    table.add(
+        "distributions 6+1 groups x 2,000: cached",
+        ms(act["dist_n_2000_cached"]),
+        "<= 0.3 s",
+        act["dist_n_2000_cached"] <= 0.3,
+    )
     if "feature_space_n_1000_cold" in act:
-        table.add("feature space, n = 1,000 per group (8,000 images through D), cold",
-                  s(act["feature_space_n_1000_cold"]), "<= 3 s (10,000 points)", act["feature_space_n_1000_cold"] <= 3)
+        table.add(
+            "feature space, n = 1,000 per group (8,000 images through D), cold",
+            s(act["feature_space_n_1000_cold"]),
+            "<= 3 s (10,000 points)",
+            act["feature_space_n_1000_cold"] <= 3,
+        )
 
 
 # ---------------- 3. browser ----------------
+
 
 def wait_for_log(path: Path, pattern: str, timeout: float) -> float | None:
     deadline = time.monotonic() + timeout
@@ -197,6 +256,7 @@ async def interactions(page) -> dict:
         await slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         value = 0.525 if i % 2 == 0 else 0.5
         await page.get_by_text(TEXT["interp.current"]["en"].format(alpha=value)).first.wait_for()
+
     out["alpha"] = await _median_action(page, alpha, content_based=True)
 
     await harness.switch_page(page, "distributions")
@@ -204,6 +264,7 @@ async def interactions(page) -> dict:
 
     async def n_change(i):
         await n_slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")  # 500 <-> 1000
+
     out["dist_n"] = await _median_action(page, n_change)
 
     await harness.switch_page(page, "your_images")
@@ -219,6 +280,7 @@ async def interactions(page) -> dict:
 
         async def fit(i):
             await page.locator(".st-key-fs_fit").get_by_text(labels[i % 2], exact=True).click()
+
         out["pca_fit"] = await _median_action(page, fit)
     return out
 
@@ -229,6 +291,7 @@ def count_websocket_bytes(page) -> dict:
 
     def on_socket(socket):
         socket.on("framereceived", lambda payload: counter.__setitem__("bytes", counter["bytes"] + len(payload)))
+
     page.on("websocket", on_socket)
     return counter
 
@@ -273,9 +336,17 @@ async def browser_section(sessions: int, load_duration: float, load_iterations: 
                 await context.close()
             print("  browser, 1 session: done", file=sys.stderr)
             if sessions:
-                result = await run_load_test_async(server.url, server.proc.pid, sessions=sessions,
-                                                   duration_s=load_duration, iterations=load_iterations, bombs=3,
-                                                   stagger_s=1.5, page_timeout_s=180, browser=browser)
+                result = await run_load_test_async(
+                    server.url,
+                    server.proc.pid,
+                    sessions=sessions,
+                    duration_s=load_duration,
+                    iterations=load_iterations,
+                    bombs=3,
+                    stagger_s=1.5,
+                    page_timeout_s=180,
+                    browser=browser,
+                )
                 out["load"] = result.summary()
                 out["load_table"] = result.table()
                 print("  load test: done", file=sys.stderr)
@@ -304,23 +375,34 @@ async def browser_section(sessions: int, load_duration: float, load_iterations: 
 def report_browser(table: Table, out: dict) -> None:
     table.section("3. Browser (headless Chromium on the same 2 cores; `streamlit run`, OMP_NUM_THREADS=1)")
     table.add("server answers /_stcore/health", s(out["health_s"]))
-    table.add("cold start: `streamlit run` -> first page painted", s(out["cold_start_s"]), "<= 8 s",
-              out["cold_start_s"] <= 8)
-    table.add("server warm-up (default views of every page, background)",
-              s(out["warm_up_s"]) if out["warm_up_s"] else "not seen in the log")
+    table.add(
+        "cold start: `streamlit run` -> first page painted", s(out["cold_start_s"]), "<= 8 s", out["cold_start_s"] <= 8
+    )
+    table.add(
+        "server warm-up (default views of every page, background)",
+        s(out["warm_up_s"]) if out["warm_up_s"] else "not seen in the log",
+    )
     for name, seconds in out["pages_after_warm_up"].items():
         how = "page load, new session" if name == next(iter(out["pages_after_warm_up"])) else "sidebar click"
         table.add(f"{name}: first render after warm-up ({how})", s(seconds), "<= 2 s", seconds <= 2)
     if out.get("bytes_sent"):
-        table.add("sent to the browser per page (websocket)",
-                  ", ".join(f"{name} {size / 1000:,.0f} kB" for name, size in out["bytes_sent"].items()))
-    table.add("models-only server: first page load (weights page; imports, loads the 7 shipped models)",
-              s(out["models_load_s"]))
+        table.add(
+            "sent to the browser per page (websocket)",
+            ", ".join(f"{name} {size / 1000:,.0f} kB" for name, size in out["bytes_sent"].items()),
+        )
+    table.add(
+        "models-only server: first page load (weights page; imports, loads the 7 shipped models)",
+        s(out["models_load_s"]),
+    )
     for name, seconds in out["pages_no_warm_up"].items():
         table.add(f"{name}: first render, first visitor, only the models loaded", s(seconds), "<= 2 s", seconds <= 2)
     act = out["interactions"]
-    labels = {"alpha": "alpha slider release -> new image and score", "dist_n": "distributions N 500 <-> 1000",
-              "upload": "upload one image -> its score", "pca_fit": "switch the PCA fit"}
+    labels = {
+        "alpha": "alpha slider release -> new image and score",
+        "dist_n": "distributions N 500 <-> 1000",
+        "upload": "upload one image -> its score",
+        "pca_fit": "switch the PCA fit",
+    }
     for key, label in labels.items():
         if key in act:
             table.add(f"{label} (to pixels, median of {REPEATS})", ms(act[key]), "<= 500 ms", act[key] <= 0.5)
@@ -329,15 +411,16 @@ def report_browser(table: Table, out: dict) -> None:
 def report_memory(table: Table, out: dict) -> None:
     table.section("4. Server memory (RSS of the streamlit process, sampled every 0.1 s)")
     one = out["rss_1_session_peak_mb"]
-    table.add("peak with 1 session (start, warm-up, every page, interactions)", f"{one:.0f} MB", "<= 1 GB",
-              one <= 1000)
+    table.add("peak with 1 session (start, warm-up, every page, interactions)", f"{one:.0f} MB", "<= 1 GB", one <= 1000)
     table.add("after that session", f"{out['rss_1_session_end_mb']:.0f} MB")
     if "load" in out:
         load = out["load"]
         n = load["sessions"] + load["bombs"]
         # everything the load phase added over the server as the single session left it, shared by its sessions
         per = (load["peak_rss_mb"] - out["rss_1_session_end_mb"]) / n
-        table.add(f"peak with {load['sessions']} sessions + {load['bombs']} bomb sessions", f"{load['peak_rss_mb']:.0f} MB")
+        table.add(
+            f"peak with {load['sessions']} sessions + {load['bombs']} bomb sessions", f"{load['peak_rss_mb']:.0f} MB"
+        )
         table.add("each session (load-phase peak - RSS before it) / sessions", f"{per:+.1f} MB", "<= 30 MB", per <= 30)
 
 
@@ -347,18 +430,32 @@ def report_load(table: Table, out: dict) -> None:
     load = out["load"]
     table.section(f"5. Load test ({load['sessions']} students walking every page + {load['bombs']} bomb uploads)")
     table.add("duration", s(load["duration_s"]))
-    table.add("page loads / failed", f"{load['page_loads']} / {load['failed_page_loads']}", "0 failed",
-              load["failed_page_loads"] == 0)
-    table.add("uploads / scored", f"{load['uploads']} / {load['uploads_scored']}", "all scored",
-              load["uploads"] == load["uploads_scored"])
+    table.add(
+        "page loads / failed",
+        f"{load['page_loads']} / {load['failed_page_loads']}",
+        "0 failed",
+        load["failed_page_loads"] == 0,
+    )
+    table.add(
+        "uploads / scored",
+        f"{load['uploads']} / {load['uploads_scored']}",
+        "all scored",
+        load["uploads"] == load["uploads_scored"],
+    )
     table.add("time to a score p50 / p95", f"{s(load['p50_score_s'])} / {s(load['p95_score_s'])}")
     table.add("page render p95", s(load["p95_page_s"]))
-    table.add("bombs refused with the translated message", f"{load['bomb_refused']} / {load['bombs']}", "all",
-              load["bomb_refused"] == load["bombs"])
+    table.add(
+        "bombs refused with the translated message",
+        f"{load['bomb_refused']} / {load['bombs']}",
+        "all",
+        load["bomb_refused"] == load["bombs"],
+    )
     table.add("page loads served while bombs were in flight", str(load["page_loads_during_bombs"]))
     table.add("server healthy afterwards", "yes" if load["healthy_after"] else "no", "yes", load["healthy_after"])
-    table.add("CPU used by the server / by Chromium (2 cores shared)",
-              f"{load['server_cpu_s']:.0f} s / {load['browser_cpu_s']:.0f} s in {load['duration_s']:.0f} s")
+    table.add(
+        "CPU used by the server / by Chromium (2 cores shared)",
+        f"{load['server_cpu_s']:.0f} s / {load['browser_cpu_s']:.0f} s in {load['duration_s']:.0f} s",
+    )
     table.add("peak server RSS", f"{load['peak_rss_mb']:.0f} MB")
 
 
@@ -388,8 +485,10 @@ def main() -> None:
         report_load(table, raw["browser"])
     OUT_DIR.mkdir(exist_ok=True)
     (OUT_DIR / "latest.json").write_text(json.dumps(raw, indent=1, default=str))
-    print(f"benchmarks.run on {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end, "
-          f"OMP_NUM_THREADS of this shell {torch_threads}, {time.monotonic() - started:.0f} s in all\n")
+    print(
+        f"benchmarks.run on {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end, "
+        f"OMP_NUM_THREADS of this shell {torch_threads}, {time.monotonic() - started:.0f} s in all\n"
+    )
     print(table.render())
     if "browser" in raw and "load_table" in raw["browser"]:
         failures = raw["browser"]["load"]["failures"]

@@ -6,6 +6,7 @@ is cached (the state a page is in when the server's warm-up has not reached it).
 where the browser reruns only an st.fragment, so interaction times here are upper bounds.
 `python -m benchmarks.server_side` prints one JSON object.
 """
+
 import json
 import os
 import sys

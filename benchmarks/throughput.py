@@ -4,6 +4,7 @@ the float32 matmul peak measured in the same process.
 `python -m benchmarks.throughput --threads 2` prints one JSON object; benchmarks.run calls it in subprocesses so
 each thread setting gets its own OpenMP runtime (thread count and OMP_WAIT_POLICY are fixed at its start).
 """
+
 import argparse
 import json
 import os
@@ -44,7 +45,7 @@ def matmul_peak(side: int = MATMUL_SIDE, repeats: int = 8, workers: int = 1) -> 
         start = time.perf_counter()
         parallel_map(product, range(workers), workers)
         best = min(best, time.perf_counter() - start)
-    return workers * 2 * side ** 3 / best / 1e9
+    return workers * 2 * side**3 / best / 1e9
 
 
 def _rates(fn, n: int) -> tuple[float, float]:
@@ -77,6 +78,7 @@ def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
                 fn()
             finally:
                 del os.environ[WORKERS_ENV]
+
         return run
 
     def d_batch():
@@ -96,10 +98,17 @@ def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
                 gen(z[None])
 
     d_batch(), g_batch()  # warm-up (oneDNN primitive caches)
-    paths = {"d_batch": (d_batch, N_IMAGES), "d_loop": (d_loop, N_IMAGES), "g_batch": (g_batch, N_LATENTS),
-             "g_loop": (g_loop, N_LATENTS)}
+    paths = {
+        "d_batch": (d_batch, N_IMAGES),
+        "d_loop": (d_loop, N_IMAGES),
+        "g_batch": (g_batch, N_LATENTS),
+        "g_loop": (g_loop, N_LATENTS),
+    }
     if threads == 1:
-        paths |= {"d_batch_1worker": (one_worker(d_batch), N_IMAGES), "g_batch_1worker": (one_worker(g_batch), N_LATENTS)}
+        paths |= {
+            "d_batch_1worker": (one_worker(d_batch), N_IMAGES),
+            "g_batch_1worker": (one_worker(g_batch), N_LATENTS),
+        }
     rates = {name: [] for name in paths}
     peaks, machine_peaks = [], []
     for _ in range(rounds):  # interleaved, so a busy spell on the shared box hits every path alike

@@ -1,4 +1,5 @@
 """GAN OOD Lab dashboard: `streamlit run dashboard/app.py`. Only routes and sets the language; pages do the rest."""
+
 import sys
 from pathlib import Path
 
@@ -28,6 +29,8 @@ st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", lay
 st.html("<style>img { image-rendering: pixelated; }</style>")
 i18n.language_selector()
 cache.start_warm_up()  # once per server: the default views computed in the background before students ask
-pages = [st.Page(path, title=i18n.t(f"nav.{name}"), icon=icon, url_path=name, default=(i == 0))
-         for i, (name, path, icon) in enumerate(PAGES)]
+pages = [
+    st.Page(path, title=i18n.t(f"nav.{name}"), icon=icon, url_path=name, default=(i == 0))
+    for i, (name, path, icon) in enumerate(PAGES)
+]
 st.navigation(pages).run()

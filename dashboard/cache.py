@@ -8,6 +8,7 @@ Weights a student uploads live only in that session's `st.session_state`; anythi
 computed without the shared caches and memoised in the same session (a few entries), so it can never reach
 another session or the shipped models.
 """
+
 import threading
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ _GLOBAL_RNG_LOCK = threading.Lock()
 @dataclass(frozen=True)
 class Active:
     """The weights one session uses for one kind: a shipped file name or an upload id, and a content key."""
+
     kind: str
     wid: str  # "discriminator.pt" or "upload:<sha12>"
     sha256: str
@@ -49,6 +51,7 @@ class Active:
 
 
 # ----- weights: shipped (shared) and uploaded (this session only) -----
+
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _shipped_model(name: str, sha256: str, kind: str) -> torch.nn.Module:
@@ -138,6 +141,7 @@ def _shared(gen_key, disc_key) -> tuple[torch.nn.Module, torch.nn.Module]:
 
 # ----- group scores (score distributions, percentiles) -----
 
+
 def _group_images(gen, n: int, seed: int) -> dict:
     """{group: (n,1,28,28) tensor} for every group source."""
     return {name: make(n, seed) for name, make in data.group_sources(gen).items()}
@@ -180,6 +184,7 @@ def group_examples(k: int, seed: int) -> dict:
 
 # ----- the notebook's single examples -----
 
+
 def _notebook_examples(gen, disc) -> tuple[dict, pd.DataFrame]:
     with _GLOBAL_RNG_LOCK:
         examples = notebook.notebook_examples(gen)
@@ -200,6 +205,7 @@ def notebook_examples() -> tuple[dict, pd.DataFrame]:
 
 
 # ----- interpolation -----
+
 
 def _latents(seed1: int, seed2: int) -> tuple[torch.Tensor, torch.Tensor]:
     """z1: the first draw after seeding seed1; z2: the second draw after seeding seed2 (the notebook: both 108)."""
@@ -246,6 +252,7 @@ def alpha_one_hash(seed1: int, seed2: int) -> str:
 
 
 # ----- images a student brings (never cached across sessions) -----
+
 
 def score_images(images: np.ndarray) -> pd.DataFrame:
     """(k, 28, 28) in [-1, 1] -> DataFrame probability, logit with this session's active discriminator."""
@@ -300,8 +307,15 @@ def _feature_space(gen, disc, n: int, seed: int, cap: int) -> dict:
         table.insert(1, "index", np.arange(k))
         table["thumb"] = done["thumbs"][g]
         frames.append(table)
-    return {"points": pd.concat(frames, ignore_index=True), "pcas": pcas, "w": w, "b": b, "groups": groups,
-            "metrics": metrics, "per_group": per_group}
+    return {
+        "points": pd.concat(frames, ignore_index=True),
+        "pcas": pcas,
+        "w": w,
+        "b": b,
+        "groups": groups,
+        "metrics": metrics,
+        "per_group": per_group,
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
@@ -392,8 +406,11 @@ WARM_UP_DEFAULTS = [
     ("zoo", "_group_scores_shared", (300, 0)),  # with every shipped discriminator
     ("weights", "_samples_shared", (64, 0)),  # the live sample grid (when no sample_grid.png ships)
 ]
-WARM_UP_MORE = [*[("distributions", "_group_scores_shared", (n, 0)) for n in (50, 100, 250, 2000)],
-                ("zoo", "_group_scores_shared", (100, 0)), ("feature_space", "_feature_space_shared", (100, 0, 700))]
+WARM_UP_MORE = [
+    *[("distributions", "_group_scores_shared", (n, 0)) for n in (50, 100, 250, 2000)],
+    ("zoo", "_group_scores_shared", (100, 0)),
+    ("feature_space", "_feature_space_shared", (100, 0, 700)),
+]
 
 
 def warm_up(calls=None) -> float:
@@ -404,7 +421,9 @@ def warm_up(calls=None) -> float:
     from streamlit.logger import get_logger
 
     log, start = get_logger(__name__), time.monotonic()
-    gen = Active("generator", default_weights("generator"), shipped("generator")[default_weights("generator")]["sha256"])
+    gen = Active(
+        "generator", default_weights("generator"), shipped("generator")[default_weights("generator")]["sha256"]
+    )
     discs = [Active("discriminator", name, entry["sha256"]) for name, entry in shipped("discriminator").items()]
     default_disc = next(d for d in discs if d.wid == default_weights("discriminator"))
     for ref in [gen, *discs]:
@@ -415,7 +434,7 @@ def warm_up(calls=None) -> float:
         for disc in discs if page == "zoo" else [default_disc]:
             try:
                 globals()[name](gen.key, disc.key, *args)
-            except Exception:  # noqa: BLE001 - the page will compute (and report) it itself
+            except Exception:
                 log.warning("warm-up of %s%s failed", name, args, exc_info=True)
     _release_free_memory()
     seconds = time.monotonic() - start

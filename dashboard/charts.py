@@ -1,5 +1,6 @@
 """Altair charts and the server-side summaries behind them. The browser only ever gets bins or short series:
 histograms are binned here with numpy, long series are thinned to at most MAX_POINTS per line."""
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -35,10 +36,22 @@ def histogram_bins(scores: pd.DataFrame, column: str, edges: np.ndarray, labels:
     rows = []
     for group, part in scores.groupby("group", sort=False):
         counts, _ = np.histogram(np.clip(part[column].to_numpy(float), edges[0], edges[-1]), edges)
-        rows.append(pd.DataFrame({"group": labels.get(group, group), "start": edges[:-1], "end": edges[1:],
-                                  "count": counts, "share": counts / max(1, counts.sum())}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=["group", "start", "end", "count", "share"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "group": labels.get(group, group),
+                    "start": edges[:-1],
+                    "end": edges[1:],
+                    "count": counts,
+                    "share": counts / max(1, counts.sum()),
+                }
+            )
+        )
+    return (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(columns=["group", "start", "end", "count", "share"])
+    )
 
 
 def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edges: np.ndarray) -> alt.FacetChart:
@@ -54,34 +67,65 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
     shown = bins[bins["count"] > 0]  # empty bins draw nothing: not sent at all
     combined = pd.concat([shown.assign(kind="bin"), rules.assign(kind="mark")], ignore_index=True)
     x_scale = alt.Scale(domain=domain, nice=False)
-    bars = alt.Chart().transform_filter(alt.datum.kind == "bin").mark_bar(color=COLOR, opacity=0.85).encode(
-        x=alt.X("start:Q", title=value_title(column), scale=x_scale), x2="end:Q",
-        y=alt.Y("share:Q", title=None, axis=alt.Axis(format="%", tickCount=2)), y2=alt.datum(0),  # vertical bars
-        tooltip=[alt.Tooltip("group:N", title=t("chart.group")),
-                 alt.Tooltip("start:Q", title=t("chart.from"), format=".3f"),
-                 alt.Tooltip("end:Q", title=t("chart.to"), format=".3f"),
-                 alt.Tooltip("count:Q", title=t("chart.count")),
-                 alt.Tooltip("share:Q", title=t("chart.share"), format=".1%")])
-    lines = alt.Chart().transform_filter(alt.datum.kind == "mark").mark_rule(strokeWidth=2, strokeDash=[4, 2]).encode(
-        x=alt.X("value:Q", scale=x_scale),
-        color=alt.Color("label:N", title=t("chart.marks"),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
-        tooltip=[alt.Tooltip("label:N", title=t("chart.image")),
-                 alt.Tooltip("value:Q", title=value_title(column), format=".4f")])
-    return alt.layer(bars, lines, data=combined).properties(height=ROW_HEIGHT, width=CHART_WIDTH).facet(
-        row=alt.Row("group:N", sort=groups, title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-    ).properties(title=alt.Title(t("dist.chart_title"), subtitle=t("dist.chart_subtitle"))).configure_facet(spacing=4)
+    bars = (
+        alt.Chart()
+        .transform_filter(alt.datum.kind == "bin")
+        .mark_bar(color=COLOR, opacity=0.85)
+        .encode(
+            x=alt.X("start:Q", title=value_title(column), scale=x_scale),
+            x2="end:Q",
+            y=alt.Y("share:Q", title=None, axis=alt.Axis(format="%", tickCount=2)),
+            y2=alt.datum(0),  # vertical bars
+            tooltip=[
+                alt.Tooltip("group:N", title=t("chart.group")),
+                alt.Tooltip("start:Q", title=t("chart.from"), format=".3f"),
+                alt.Tooltip("end:Q", title=t("chart.to"), format=".3f"),
+                alt.Tooltip("count:Q", title=t("chart.count")),
+                alt.Tooltip("share:Q", title=t("chart.share"), format=".1%"),
+            ],
+        )
+    )
+    lines = (
+        alt.Chart()
+        .transform_filter(alt.datum.kind == "mark")
+        .mark_rule(strokeWidth=2, strokeDash=[4, 2])
+        .encode(
+            x=alt.X("value:Q", scale=x_scale),
+            color=alt.Color(
+                "label:N", title=t("chart.marks"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("chart.image")),
+                alt.Tooltip("value:Q", title=value_title(column), format=".4f"),
+            ],
+        )
+    )
+    return (
+        alt.layer(bars, lines, data=combined)
+        .properties(height=ROW_HEIGHT, width=CHART_WIDTH)
+        .facet(
+            row=alt.Row("group:N", sort=groups, title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        )
+        .properties(title=alt.Title(t("dist.chart_title"), subtitle=t("dist.chart_subtitle")))
+        .configure_facet(spacing=4)
+    )
 
 
 def path_chart(path: pd.DataFrame, alpha: float, column: str = "probability") -> alt.LayerChart:
     """D's score along the interpolation path (alpha on x) with the current alpha marked by a rule and a point."""
     base = alt.Chart(path).encode(
         x=alt.X("alpha:Q", title=t("axis.alpha"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y(f"{column}:Q", title=value_title(column),
-                scale=alt.Scale(domain=[0, 1]) if column == "probability" else alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("alpha:Q", title="α", format=".3f"),
-                 alt.Tooltip("probability:Q", title=t("axis.probability"), format=".4f"),
-                 alt.Tooltip("logit:Q", title=t("axis.logit"), format=".3f")])
+        y=alt.Y(
+            f"{column}:Q",
+            title=value_title(column),
+            scale=alt.Scale(domain=[0, 1]) if column == "probability" else alt.Scale(zero=False),
+        ),
+        tooltip=[
+            alt.Tooltip("alpha:Q", title="α", format=".3f"),
+            alt.Tooltip("probability:Q", title=t("axis.probability"), format=".4f"),
+            alt.Tooltip("logit:Q", title=t("axis.logit"), format=".3f"),
+        ],
+    )
     line = base.mark_line(color=COLOR, point=alt.OverlayMarkDef(size=18, color=COLOR))
     here = alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(color="black", strokeDash=[4, 3]).encode(x="alpha:Q")
     title = alt.Title(t("interp.chart_title"), subtitle=t("interp.chart_subtitle"))
@@ -103,12 +147,21 @@ def loss_chart(log: pd.DataFrame, title: str) -> alt.Chart:
     series = [c for c in log.columns if c not in ("epoch", "step") and pd.api.types.is_numeric_dtype(log[c])]
     long = thin(log[[x, *series]]).melt(id_vars=x, var_name="series", value_name="value")
     long["series"] = long["series"].map(lambda s: t(f"loss.{s}") if f"loss.{s}" in _LOSS_KEYS else s)
-    return alt.Chart(long).mark_line(strokeWidth=1.5).encode(
-        x=alt.X(f"{x}:Q", title=t("axis.step")), y=alt.Y("value:Q", title=t("axis.value")),
-        color=alt.Color("series:N", title=t("chart.series")),
-        tooltip=[alt.Tooltip(f"{x}:Q", title=t("axis.step")), alt.Tooltip("series:N", title=t("chart.series")),
-                 alt.Tooltip("value:Q", title=t("axis.value"), format=".4f")],
-    ).properties(title=title, height=260)
+    return (
+        alt.Chart(long)
+        .mark_line(strokeWidth=1.5)
+        .encode(
+            x=alt.X(f"{x}:Q", title=t("axis.step")),
+            y=alt.Y("value:Q", title=t("axis.value")),
+            color=alt.Color("series:N", title=t("chart.series")),
+            tooltip=[
+                alt.Tooltip(f"{x}:Q", title=t("axis.step")),
+                alt.Tooltip("series:N", title=t("chart.series")),
+                alt.Tooltip("value:Q", title=t("axis.value"), format=".4f"),
+            ],
+        )
+        .properties(title=title, height=260)
+    )
 
 
 _LOSS_KEYS = {"loss.d_loss", "loss.g_loss", "loss.d_real", "loss.d_fake"}

@@ -4,6 +4,7 @@ Every user-facing string goes through `t(key, **fmt)`. Keys are "area.name"; eac
 with str.format placeholders. The language is the sidebar choice, defaulting to the browser's locale
 (`st.context.locale`: en* -> English, anything else or unknown -> Russian, the course's language).
 """
+
 import string
 
 import streamlit as st
@@ -64,122 +65,143 @@ TEXT: dict[str, dict[str, str]] = {
     "loss.d_real": {"ru": "Среднее D на настоящих", "en": "Mean D on real"},
     "loss.d_fake": {"ru": "Среднее D на подделках", "en": "Mean D on fakes"},
     # ----- walkthrough -----
-    "walk.title": {"ru": "Почему дискриминатор GAN ошибается на том, чего не видел",
-                   "en": "Why a GAN discriminator is wrong about what it never saw"},
+    "walk.title": {
+        "ru": "Почему дискриминатор GAN ошибается на том, чего не видел",
+        "en": "Why a GAN discriminator is wrong about what it never saw",
+    },
     "walk.intro": {
         "ru": "Генеративно-состязательная сеть (GAN) — это две нейросети, обученные друг против друга на "
-              "рукописных цифрах MNIST. **Генератор G** превращает случайный шум z — вектор из 100 чисел — в "
-              "картинку 28×28. **Дискриминатор D** смотрит на картинку и отвечает числом от 0 до 1. Здесь те же "
-              "архитектуры, что и в учебном блокноте.",
+        "рукописных цифрах MNIST. **Генератор G** превращает случайный шум z — вектор из 100 чисел — в "
+        "картинку 28×28. **Дискриминатор D** смотрит на картинку и отвечает числом от 0 до 1. Здесь те же "
+        "архитектуры, что и в учебном блокноте.",
         "en": "A generative adversarial network (GAN) is two neural networks trained against each other on "
-              "handwritten MNIST digits. **The generator G** turns random noise z, a vector of 100 numbers, into "
-              "a 28×28 picture. **The discriminator D** looks at a picture and answers with a number between 0 "
-              "and 1. The architectures are the ones from the course notebook."},
+        "handwritten MNIST digits. **The generator G** turns random noise z, a vector of 100 numbers, into "
+        "a 28×28 picture. **The discriminator D** looks at a picture and answers with a number between 0 "
+        "and 1. The architectures are the ones from the course notebook.",
+    },
     "walk.dx": {
         "ru": "**Что значит D(x).** Близко к 1 — «похоже на настоящую цифру из MNIST», близко к 0 — «подделка "
-              "генератора». Но D учился только отличать настоящие цифры от цифр генератора. Всё остальное "
-              "пространство картинок — шум, фотографии, ваши рисунки — он не видел ни разу, и там его ответ "
-              "ничего не означает. Урок показывает это по шагам.",
+        "генератора». Но D учился только отличать настоящие цифры от цифр генератора. Всё остальное "
+        "пространство картинок — шум, фотографии, ваши рисунки — он не видел ни разу, и там его ответ "
+        "ничего не означает. Урок показывает это по шагам.",
         "en": "**What D(x) means.** Near 1: 'looks like a real MNIST digit'; near 0: 'a generator's fake'. But D "
-              "only ever learned to tell real digits from the generator's digits. The rest of image space (noise, "
-              "photos, your drawings) it never saw, and there its answer means nothing. The lesson shows this "
-              "step by step."},
+        "only ever learned to tell real digits from the generator's digits. The rest of image space (noise, "
+        "photos, your drawings) it never saw, and there its answer means nothing. The lesson shows this "
+        "step by step.",
+    },
     "walk.predict_title": {"ru": "Сначала предскажите", "en": "Predict first"},
     "walk.predict_text": {
         "ru": "Дискриминатору показывают чистый случайный шум — ничего похожего на цифру. Какую оценку D(x) он "
-              "поставит? Выберите свой прогноз, потом нажмите кнопку.",
+        "поставит? Выберите свой прогноз, потом нажмите кнопку.",
         "en": "The discriminator is shown pure random noise, nothing like a digit. What D(x) will it give? Pick "
-              "your guess, then press the button."},
+        "your guess, then press the button.",
+    },
     "walk.guess": {"ru": "Мой прогноз D(шум)", "en": "My guess for D(noise)"},
     "walk.reveal": {"ru": "Показать ответ", "en": "Reveal"},
     "walk.real_score": {"ru": "Оценка дискриминатора", "en": "Discriminator's score"},
     "walk.delta_help": {"ru": "Разница с вашим прогнозом", "en": "Difference from your guess"},
     "walk.after_reveal": {
         "ru": "Большинство ожидает оценку около нуля: шум ведь не похож на цифру. Но такого шума D в обучении "
-              "не встречал, поэтому его ответ здесь произволен — в блокноте он уверенно назвал шум настоящей "
-              "цифрой. Следующие шаги показывают, насколько это общее явление.",
+        "не встречал, поэтому его ответ здесь произволен — в блокноте он уверенно назвал шум настоящей "
+        "цифрой. Следующие шаги показывают, насколько это общее явление.",
         "en": "Most people expect a score near zero: noise looks nothing like a digit. But D never met such "
-              "noise in training, so its answer here is arbitrary; in the notebook it confidently called the "
-              "noise a real digit. The next steps show how general this is."},
+        "noise in training, so its answer here is arbitrary; in the notebook it confidently called the "
+        "noise a real digit. The next steps show how general this is.",
+    },
     "walk.steps": {"ru": "Шаги урока", "en": "Steps of the lesson"},
     "walk.notice": {"ru": "На что обратить внимание:", "en": "What to notice:"},
     "walk.footer": {
         "ru": "Язык переключается в боковой панели. Все вычисления идут на сервере с поставленными весами; "
-              "свои веса можно загрузить на странице «Веса моделей».",
+        "свои веса можно загрузить на странице «Веса моделей».",
         "en": "Switch the language in the sidebar. Everything runs on the server with the shipped weights; "
-              "you can upload your own on the Weights page."},
+        "you can upload your own on the Weights page.",
+    },
     "step.interpolation.title": {"ru": "Смешивание шумов", "en": "Mixing latent noises"},
     "step.interpolation.notice": {
         "ru": "Картинка меняется плавно: с ростом α одна цифра перетекает в другую. Следите за графиком D вдоль "
-              "пути: оценка не обязана быть высокой у «красивых» цифр и низкой у промежуточных. Хэш картинки "
-              "при α = 1 — ответ на первый вопрос блокнота.",
+        "пути: оценка не обязана быть высокой у «красивых» цифр и низкой у промежуточных. Хэш картинки "
+        "при α = 1 — ответ на первый вопрос блокнота.",
         "en": "The picture changes smoothly: as α grows one digit flows into another. Watch D's curve along the "
-              "path: the score need not be high for 'nice' digits and low for the in-between ones. The hash of "
-              "the α = 1 image is the notebook's first answer."},
+        "path: the score need not be high for 'nice' digits and low for the in-between ones. The hash of "
+        "the α = 1 image is the notebook's first answer.",
+    },
     "step.distributions.title": {"ru": "Оценки на разных группах", "en": "Scores of whole groups"},
     "step.distributions.notice": {
         "ru": "Сравните, где лежат настоящие цифры и цифры генератора, а где — шум и фотографии. Если бы D(x) "
-              "значило «похоже на цифру», шум получал бы оценки около нуля. Пунктиром отмечены примеры из "
-              "блокнота: шум, бинарный шум, цифра генератора и кот.",
+        "значило «похоже на цифру», шум получал бы оценки около нуля. Пунктиром отмечены примеры из "
+        "блокнота: шум, бинарный шум, цифра генератора и кот.",
         "en": "Compare where real and generated digits fall, and where noise and photos fall. If D(x) meant "
-              "'looks like a digit', noise would score near zero. Dashed lines mark the notebook's examples: "
-              "noise, binary noise, the generated digit and the cat."},
+        "'looks like a digit', noise would score near zero. Dashed lines mark the notebook's examples: "
+        "noise, binary noise, the generated digit and the cat.",
+    },
     "step.your_images.title": {"ru": "Ваши изображения", "en": "Your own images"},
     "step.your_images.notice": {
         "ru": "Загрузите фото или нарисуйте цифру. Посмотрите, во что картинка превращается при уменьшении до "
-              "28×28, и где её оценка оказывается среди групп (процентиль). Сравните предобработку из блокнота "
-              "и в стиле MNIST.",
+        "28×28, и где её оценка оказывается среди групп (процентиль). Сравните предобработку из блокнота "
+        "и в стиле MNIST.",
         "en": "Upload a photo or draw a digit. See what the picture becomes at 28×28 and where its score lands "
-              "among the groups (percentile). Compare the notebook's preprocessing with the MNIST-style one."},
+        "among the groups (percentile). Compare the notebook's preprocessing with the MNIST-style one.",
+    },
     "step.weights.title": {"ru": "Другие веса", "en": "Other weights"},
     "step.weights.notice": {
         "ru": "Дискриминаторы, обученные с другим seed или вместе с генератором, похоже ведут себя на цифрах, "
-              "но по-разному — на шуме и фотографиях. Можно загрузить и веса из курса.",
+        "но по-разному — на шуме и фотографиях. Можно загрузить и веса из курса.",
         "en": "Discriminators trained with another seed, or jointly with the generator, behave alike on digits "
-              "but differently on noise and photos. You can upload the course's weights too."},
+        "but differently on noise and photos. You can upload the course's weights too.",
+    },
     "step.feature_space.title": {"ru": "Пространство признаков: почему так", "en": "Feature space: why it happens"},
     "step.feature_space.notice": {
         "ru": "Последний слой D — линейный: оценка растёт вдоль одного направления w. Шум и фотографии лежат "
-              "далеко от облака цифр, и линейная голова продолжает свою прямую туда, где никогда не училась. "
-              "Расстояние до настоящих цифр в пространстве признаков отличает их почти идеально, а сама оценка D — нет.",
+        "далеко от облака цифр, и линейная голова продолжает свою прямую туда, где никогда не училась. "
+        "Расстояние до настоящих цифр в пространстве признаков отличает их почти идеально, а сама оценка D — нет.",
         "en": "D's last layer is linear: the score grows along one direction w. Noise and photos lie far from the "
-              "cloud of digits, and the linear head extends its line into places it never learned about. "
-              "Distance to real digits in feature space tells them apart almost perfectly; D's own score does not."},
+        "cloud of digits, and the linear head extends its line into places it never learned about. "
+        "Distance to real digits in feature space tells them apart almost perfectly; D's own score does not.",
+    },
     "step.zoo.title": {"ru": "Зоопарк дискриминаторов", "en": "The discriminator zoo"},
     "step.zoo.notice": {
         "ru": "Все дискриминаторы одинаково ставят настоящие цифры выше сгенерированных, а оценки шума и фотографий "
-              "скачут от нуля до единицы в зависимости от seed и от того, с каким генератором шло обучение: "
-              "это и есть «произвольная» оценка.",
+        "скачут от нуля до единицы в зависимости от seed и от того, с каким генератором шло обучение: "
+        "это и есть «произвольная» оценка.",
         "en": "Every discriminator ranks real digits above generated ones, while the scores of noise and photos "
-              "swing from zero to one depending on the seed and on the generator it trained against: that is what "
-              "an 'arbitrary' score means."},
+        "swing from zero to one depending on the seed and on the generator it trained against: that is what "
+        "an 'arbitrary' score means.",
+    },
     # ----- interpolation -----
     "interp.title": {"ru": "Смешивание шумов", "en": "Mixing latent noises"},
     "interp.intro": {
         "ru": "Генератор превращает вектор шума z в цифру. Смешаем два шума: "
-              "z = α·z₁ + (1 − α)·z₂. При α = 0 получаем цифру шума z₂, при α = 1 — цифру шума z₁. "
-              "По умолчанию — пара из блокнота: `set_seed(108)`, затем два вызова `torch.randn(1, 100)`.",
+        "z = α·z₁ + (1 − α)·z₂. При α = 0 получаем цифру шума z₂, при α = 1 — цифру шума z₁. "
+        "По умолчанию — пара из блокнота: `set_seed(108)`, затем два вызова `torch.randn(1, 100)`.",
         "en": "The generator turns a noise vector z into a digit. Mix two noises: z = α·z₁ + (1 − α)·z₂. "
-              "α = 0 gives z₂'s digit, α = 1 gives z₁'s. The default is the notebook's pair: `set_seed(108)`, "
-              "then two `torch.randn(1, 100)` calls."},
+        "α = 0 gives z₂'s digit, α = 1 gives z₁'s. The default is the notebook's pair: `set_seed(108)`, "
+        "then two `torch.randn(1, 100)` calls.",
+    },
     "interp.seed1": {"ru": "Seed шума 1", "en": "Seed of noise 1"},
-    "interp.seed1_help": {"ru": "z₁ — первый вызов torch.randn после set_seed(этот seed).",
-                          "en": "z₁ is the first torch.randn call after set_seed(this seed)."},
+    "interp.seed1_help": {
+        "ru": "z₁ — первый вызов torch.randn после set_seed(этот seed).",
+        "en": "z₁ is the first torch.randn call after set_seed(this seed).",
+    },
     "interp.seed2": {"ru": "Seed шума 2", "en": "Seed of noise 2"},
-    "interp.seed2_help": {"ru": "z₂ — второй вызов torch.randn после set_seed(этот seed). Оба 108 — пара из блокнота.",
-                          "en": "z₂ is the second torch.randn call after set_seed(this seed). Both 108: the notebook's pair."},
+    "interp.seed2_help": {
+        "ru": "z₂ — второй вызов torch.randn после set_seed(этот seed). Оба 108 — пара из блокнота.",
+        "en": "z₂ is the second torch.randn call after set_seed(this seed). Both 108: the notebook's pair.",
+    },
     "interp.mode": {"ru": "Способ смешивания", "en": "Mixing"},
     "interp.mode_linear": {"ru": "Линейное (как в блокноте)", "en": "Linear (the notebook's)"},
     "interp.mode_spherical": {"ru": "Сферическое (slerp)", "en": "Spherical (slerp)"},
     "interp.mode_help": {
         "ru": "Линейная смесь посередине пути короче обычного шума (норма падает примерно в √2 раз). Сферическая "
-              "идёт по дуге и сохраняет типичную длину вектора.",
+        "идёт по дуге и сохраняет типичную длину вектора.",
         "en": "Linear mixing shortens the vector mid-path (its norm drops by about √2). Spherical mixing follows "
-              "an arc and keeps the typical length."},
+        "an arc and keeps the typical length.",
+    },
     "interp.random_pair": {"ru": "Новая случайная пара", "en": "New random pair"},
     "interp.notebook_pair": {"ru": "Пара из блокнота", "en": "The notebook's pair"},
-    "interp.strip_title": {"ru": "α из блокнота: 0; 0,25; 0,5; 0,75; 1",
-                           "en": "The notebook's α: 0, 0.25, 0.5, 0.75, 1"},
+    "interp.strip_title": {
+        "ru": "α из блокнота: 0; 0,25; 0,5; 0,75; 1",
+        "en": "The notebook's α: 0, 0.25, 0.5, 0.75, 1",
+    },
     "interp.caption": {"ru": "α = {alpha:.2f} · D = {p:.4f}", "en": "α = {alpha:.2f} · D = {p:.4f}"},
     "interp.download_strip": {"ru": "Скачать ряд (PNG)", "en": "Download the strip (PNG)"},
     "interp.alpha": {"ru": "α", "en": "α"},
@@ -191,36 +213,45 @@ TEXT: dict[str, dict[str, str]] = {
     "interp.download_path": {"ru": "Скачать оценки вдоль пути (CSV)", "en": "Download the scores along the path (CSV)"},
     "interp.chart_title": {"ru": "Оценка дискриминатора вдоль пути", "en": "The discriminator's score along the path"},
     "interp.chart_subtitle": {"ru": "Пунктир — текущее α", "en": "Dashed line: the current α"},
-    "interp.hash_title": {"ru": "Хэш картинки при α = 1 (ответ блокнота)",
-                          "en": "Hash of the α = 1 image (the notebook's answer)"},
+    "interp.hash_title": {
+        "ru": "Хэш картинки при α = 1 (ответ блокнота)",
+        "en": "Hash of the α = 1 image (the notebook's answer)",
+    },
     "interp.hash_text": {
         "ru": "sha256 от `gen_image[0].permute(1, 2, 0).numpy().tobytes()` для линейной смеси при α = 1, как "
-              "считает блокнот. Совпадёт с ответом курса, если на странице «Веса моделей» загрузить "
-              "`generator.pt` из курса и оставить пару из блокнота.",
+        "считает блокнот. Совпадёт с ответом курса, если на странице «Веса моделей» загрузить "
+        "`generator.pt` из курса и оставить пару из блокнота.",
         "en": "sha256 of `gen_image[0].permute(1, 2, 0).numpy().tobytes()` for linear mixing at α = 1, as the "
-              "notebook computes it. It matches the course's answer once the course's `generator.pt` is "
-              "uploaded on the Weights page and the notebook's pair is kept."},
+        "notebook computes it. It matches the course's answer once the course's `generator.pt` is "
+        "uploaded on the Weights page and the notebook's pair is kept.",
+    },
     # ----- distributions -----
     "dist.title": {"ru": "Распределения оценок D(x)", "en": "Distributions of D(x)"},
     "dist.intro": {
         "ru": "Дискриминатор оценивает N изображений каждой группы. Настоящие цифры и цифры генератора — то, на "
-              "чём он учился; шум и фотографии он не видел никогда. Гистограммы считаются на сервере.",
+        "чём он учился; шум и фотографии он не видел никогда. Гистограммы считаются на сервере.",
         "en": "The discriminator scores N images of each group. Real and generated digits are what it trained "
-              "on; noise and photos it never saw. Histograms are binned on the server."},
+        "on; noise and photos it never saw. Histograms are binned on the server.",
+    },
     "dist.n": {"ru": "N изображений в группе", "en": "N images per group"},
-    "dist.n_help": {"ru": "Больше N — глаже гистограммы, дольше первый расчёт.",
-                    "en": "Larger N: smoother histograms, a longer first computation."},
+    "dist.n_help": {
+        "ru": "Больше N — глаже гистограммы, дольше первый расчёт.",
+        "en": "Larger N: smoother histograms, a longer first computation.",
+    },
     "dist.seed": {"ru": "Seed", "en": "Seed"},
     "dist.axis": {"ru": "Ось", "en": "Axis"},
     "dist.axis_help": {
         "ru": "Вероятность сжимает всё, что выше 0,99, в одну точку; логит показывает, насколько D уверен.",
-        "en": "The probability squeezes everything above 0.99 into one spot; the logit shows how sure D is."},
+        "en": "The probability squeezes everything above 0.99 into one spot; the logit shows how sure D is.",
+    },
     "dist.computing": {"ru": "Дискриминатор оценивает группы…", "en": "The discriminator is scoring the groups…"},
     "dist.groups": {"ru": "Группы", "en": "Groups"},
     "dist.no_groups": {"ru": "Выберите хотя бы одну группу.", "en": "Pick at least one group."},
     "dist.chart_title": {"ru": "Оценки дискриминатора по группам", "en": "The discriminator's scores by group"},
-    "dist.chart_subtitle": {"ru": "Пунктир — отдельные изображения: примеры из блокнота и ваши",
-                            "en": "Dashed lines: single images, the notebook's examples and yours"},
+    "dist.chart_subtitle": {
+        "ru": "Пунктир — отдельные изображения: примеры из блокнота и ваши",
+        "en": "Dashed lines: single images, the notebook's examples and yours",
+    },
     "dist.summary": {"ru": "Сводка по группам", "en": "Summary by group"},
     "dist.download_summary": {"ru": "Сводка (CSV)", "en": "Summary (CSV)"},
     "dist.download_bins": {"ru": "Гистограммы (CSV)", "en": "Histograms (CSV)"},
@@ -228,38 +259,49 @@ TEXT: dict[str, dict[str, str]] = {
     "dist.examples_title": {"ru": "Примеры из блокнота", "en": "The notebook's examples"},
     "dist.examples_text": {
         "ru": "Те же четыре входа, что в блокноте: шум (seed 42), бинарный шум (seed 43), цифра генератора "
-              "(α = 1 из задания 1) и кот (chelsea из scikit-image вместо cat.jpeg).",
+        "(α = 1 из задания 1) и кот (chelsea из scikit-image вместо cat.jpeg).",
         "en": "The notebook's four inputs: noise (seed 42), binary noise (seed 43), the generated digit (α = 1 "
-              "from task 1) and the cat (scikit-image's chelsea standing in for cat.jpeg)."},
-    "dist.example_caption": {"ru": "{name}: D = {p:.4f}, логит {logit:.2f}",
-                             "en": "{name}: D = {p:.4f}, logit {logit:.2f}"},
+        "from task 1) and the cat (scikit-image's chelsea standing in for cat.jpeg).",
+    },
+    "dist.example_caption": {
+        "ru": "{name}: D = {p:.4f}, логит {logit:.2f}",
+        "en": "{name}: D = {p:.4f}, logit {logit:.2f}",
+    },
     "dist.look_title": {"ru": "Как выглядят группы", "en": "What the groups look like"},
     # ----- your images -----
     "mine.title": {"ru": "Ваши изображения", "en": "Your images"},
     "mine.intro": {
         "ru": "Загрузите картинки или нарисуйте цифру. Для каждой видно, что получает дискриминатор: исходник, "
-              "оттенки серого и 28×28, его оценку и место среди групп.",
+        "оттенки серого и 28×28, его оценку и место среди групп.",
         "en": "Upload pictures or draw a digit. Each shows what the discriminator gets: the original, grayscale "
-              "and 28×28, its score and where it stands among the groups."},
+        "and 28×28, its score and where it stands among the groups.",
+    },
     "mine.pipeline": {"ru": "Предобработка", "en": "Preprocessing"},
     "mine.pipeline_notebook": {"ru": "Как в блокноте", "en": "The notebook's"},
     "mine.pipeline_mnist": {"ru": "В стиле MNIST", "en": "MNIST-style"},
     "mine.pipeline_help": {
         "ru": "Как в блокноте: серый, cv2.resize до 28×28, /127,5 − 1 (как с котом). В стиле MNIST: светлая "
-              "цифра на тёмном фоне, обрезка по цифре, вписывание в 20×20 и центрирование по центру масс в 28×28.",
+        "цифра на тёмном фоне, обрезка по цифре, вписывание в 20×20 и центрирование по центру масс в 28×28.",
         "en": "The notebook's: grayscale, cv2.resize to 28×28, /127.5 − 1 (as with the cat). MNIST-style: a light "
-              "digit on a dark background, cropped to the digit, fitted into 20×20 and centred by mass in 28×28."},
+        "digit on a dark background, cropped to the digit, fitted into 20×20 and centred by mass in 28×28.",
+    },
     "mine.tab_upload": {"ru": "Загрузить", "en": "Upload"},
     "mine.tab_draw": {"ru": "Нарисовать", "en": "Draw"},
     "mine.uploader": {"ru": "Изображения (PNG, JPEG, WebP, BMP, GIF)", "en": "Images (PNG, JPEG, WebP, BMP, GIF)"},
-    "mine.uploader_help": {"ru": "Можно несколько файлов сразу. Формат определяется по содержимому, а не по имени.",
-                           "en": "Several files at once are fine. The format is read from the content, not the name."},
+    "mine.uploader_help": {
+        "ru": "Можно несколько файлов сразу. Формат определяется по содержимому, а не по имени.",
+        "en": "Several files at once are fine. The format is read from the content, not the name.",
+    },
     "mine.upload_failed": {"ru": "Файл «{name}» не принят: {reason}", "en": "File '{name}' was not accepted: {reason}"},
-    "mine.draw_help": {"ru": "Рисуйте белым по чёрному, как в MNIST: крупно, на весь квадрат.",
-                       "en": "Draw white on black, as in MNIST: big, filling the square."},
+    "mine.draw_help": {
+        "ru": "Рисуйте белым по чёрному, как в MNIST: крупно, на весь квадрат.",
+        "en": "Draw white on black, as in MNIST: big, filling the square.",
+    },
     "mine.keep_drawing": {"ru": "Добавить рисунок в список", "en": "Add the drawing to the list"},
-    "mine.empty": {"ru": "Пока нет изображений: загрузите файл или нарисуйте цифру.",
-                   "en": "No images yet: upload a file or draw a digit."},
+    "mine.empty": {
+        "ru": "Пока нет изображений: загрузите файл или нарисуйте цифру.",
+        "en": "No images yet: upload a file or draw a digit.",
+    },
     "mine.list_title": {"ru": "Оценённые изображения ({count})", "en": "Scored images ({count})"},
     "mine.original": {"ru": "Исходник", "en": "Original"},
     "mine.gray": {"ru": "Оттенки серого", "en": "Grayscale"},
@@ -271,202 +313,288 @@ TEXT: dict[str, dict[str, str]] = {
     "mine.source_upload": {"ru": "файл", "en": "file"},
     "mine.source_canvas": {"ru": "рисунок", "en": "drawing"},
     "mine.table_title": {"ru": "Все ваши изображения", "en": "All your images"},
-    "mine.table_caption": {"ru": "Процентиль — доля изображений группы (N = {n}) с оценкой ниже вашей.",
-                           "en": "Percentile: the share of the group's images (N = {n}) scoring below yours."},
+    "mine.table_caption": {
+        "ru": "Процентиль — доля изображений группы (N = {n}) с оценкой ниже вашей.",
+        "en": "Percentile: the share of the group's images (N = {n}) scoring below yours.",
+    },
     "mine.download_csv": {"ru": "Скачать оценки (CSV)", "en": "Download the scores (CSV)"},
     "mine.clear": {"ru": "Очистить список", "en": "Clear the list"},
     # ----- weights -----
     "weights.title": {"ru": "Веса моделей", "en": "Model weights"},
     "weights.intro": {
         "ru": "Выберите, какие генератор и дискриминатор использует дашборд, или загрузите свои веса "
-              "(`.pt` или `.safetensors`, например `generator.pt` и `discriminator.pt` из курса). Загруженные веса "
-              "проверяются, никакой код из файла не выполняется, и они видны только в вашей вкладке браузера.",
+        "(`.pt` или `.safetensors`, например `generator.pt` и `discriminator.pt` из курса). Загруженные веса "
+        "проверяются, никакой код из файла не выполняется, и они видны только в вашей вкладке браузера.",
         "en": "Choose the generator and discriminator the dashboard uses, or upload your own weights (`.pt` or "
-              "`.safetensors`, e.g. the course's `generator.pt` and `discriminator.pt`). Uploads are checked, no "
-              "code from a file is ever run, and they stay in your browser tab only."},
+        "`.safetensors`, e.g. the course's `generator.pt` and `discriminator.pt`). Uploads are checked, no "
+        "code from a file is ever run, and they stay in your browser tab only.",
+    },
     "weights.active_generator": {"ru": "Активный генератор", "en": "Active generator"},
     "weights.active_discriminator": {"ru": "Активный дискриминатор", "en": "Active discriminator"},
-    "weights.help_generator": {"ru": "Влияет на цифры генератора и смешивание шумов.",
-                               "en": "Used for generated digits and interpolation."},
+    "weights.help_generator": {
+        "ru": "Влияет на цифры генератора и смешивание шумов.",
+        "en": "Used for generated digits and interpolation.",
+    },
     "weights.help_discriminator": {
         "ru": "Этап 1 — обучен вместе с генератором; этап 2 — обучен заново на настоящих цифрах против готового "
-              "генератора (как дискриминатор в конце обучения GAN).",
+        "генератора (как дискриминатор в конце обучения GAN).",
         "en": "Phase 1: trained jointly with the generator; phase 2: trained afresh on real digits against the "
-              "finished generator (like a discriminator late in GAN training)."},
+        "finished generator (like a discriminator late in GAN training).",
+    },
     "weights.choice_shipped": {"ru": "{name} (этап {phase}, seed {seed})", "en": "{name} (phase {phase}, seed {seed})"},
     "weights.choice_generator": {"ru": "{name} (DCGAN, эпоха {epoch})", "en": "{name} (DCGAN, epoch {epoch})"},
-    "weights.choice_joint": {"ru": "{name} (обучен вместе с генератором, эпоха {epoch})",
-                             "en": "{name} (trained jointly with the generator, epoch {epoch})"},
-    "weights.choice_phase2": {"ru": "{name} (обучен против готового генератора эпохи {generator_epoch}, seed {seed})",
-                              "en": "{name} (trained against the finished epoch-{generator_epoch} generator, seed {seed})"},
+    "weights.choice_joint": {
+        "ru": "{name} (обучен вместе с генератором, эпоха {epoch})",
+        "en": "{name} (trained jointly with the generator, epoch {epoch})",
+    },
+    "weights.choice_phase2": {
+        "ru": "{name} (обучен против готового генератора эпохи {generator_epoch}, seed {seed})",
+        "en": "{name} (trained against the finished epoch-{generator_epoch} generator, seed {seed})",
+    },
     "weights.choice_upload": {"ru": "Загружен: {name}", "en": "Uploaded: {name}"},
     "weights.upload_generator": {"ru": "Загрузить веса генератора", "en": "Upload generator weights"},
     "weights.upload_discriminator": {"ru": "Загрузить веса дискриминатора", "en": "Upload discriminator weights"},
     "weights.upload_ok": {"ru": "«{name}» загружен и выбран.", "en": "'{name}' loaded and selected."},
-    "weights.upload_failed": {"ru": "«{name}» не подошёл: {reason} Активные веса не изменились.",
-                              "en": "'{name}' cannot be used: {reason} The active weights are unchanged."},
-    "weights.examples_title": {"ru": "Примеры из блокнота с выбранными весами",
-                               "en": "The notebook's examples with the chosen weights"},
-    "weights.examples_text": {"ru": "Сменив веса, сравните эти оценки.",
-                              "en": "Change the weights and compare these scores."},
+    "weights.upload_failed": {
+        "ru": "«{name}» не подошёл: {reason} Активные веса не изменились.",
+        "en": "'{name}' cannot be used: {reason} The active weights are unchanged.",
+    },
+    "weights.examples_title": {
+        "ru": "Примеры из блокнота с выбранными весами",
+        "en": "The notebook's examples with the chosen weights",
+    },
+    "weights.examples_text": {
+        "ru": "Сменив веса, сравните эти оценки.",
+        "en": "Change the weights and compare these scores.",
+    },
     "weights.card_title": {"ru": "Карточка модели", "en": "Model card"},
-    "weights.no_card": {"ru": "Карточки модели (weights/README.md) пока нет.",
-                        "en": "There is no model card (weights/README.md) yet."},
+    "weights.no_card": {
+        "ru": "Карточки модели (weights/README.md) пока нет.",
+        "en": "There is no model card (weights/README.md) yet.",
+    },
     "weights.loss_title": {"ru": "Кривые обучения", "en": "Training curves"},
-    "weights.no_logs": {"ru": "Журналов обучения (weights/*.csv) пока нет.",
-                        "en": "No training logs (weights/*.csv) yet."},
+    "weights.no_logs": {
+        "ru": "Журналов обучения (weights/*.csv) пока нет.",
+        "en": "No training logs (weights/*.csv) yet.",
+    },
     "weights.loss_chart": {"ru": "Обучение: {name}", "en": "Training: {name}"},
-    "weights.bad_log": {"ru": "Журнал {name} не читается и пропущен.",
-                        "en": "The log {name} cannot be read and is skipped."},
+    "weights.bad_log": {
+        "ru": "Журнал {name} не читается и пропущен.",
+        "en": "The log {name} cannot be read and is skipped.",
+    },
     "weights.download_log": {"ru": "Скачать {name}", "en": "Download {name}"},
     "weights.grid_title": {"ru": "Что рисует генератор", "en": "What the generator draws"},
-    "weights.grid_file": {"ru": "64 цифры поставленного генератора (weights/sample_grid.png)",
-                          "en": "64 digits of the shipped generator (weights/sample_grid.png)"},
-    "weights.grid_live": {"ru": "64 цифры активного генератора (seed 0)",
-                          "en": "64 digits of the active generator (seed 0)"},
+    "weights.grid_file": {
+        "ru": "64 цифры поставленного генератора (weights/sample_grid.png)",
+        "en": "64 digits of the shipped generator (weights/sample_grid.png)",
+    },
+    "weights.grid_live": {
+        "ru": "64 цифры активного генератора (seed 0)",
+        "en": "64 digits of the active generator (seed 0)",
+    },
     "weights.download_grid": {"ru": "Скачать сетку (PNG)", "en": "Download the grid (PNG)"},
     # ----- errors (by gan_core's stable codes; details fill the placeholders) -----
     "error.image.empty": {"ru": "файл пустой.", "en": "the file is empty."},
-    "error.image.too_large": {"ru": "файл слишком большой ({size} байт, предел — {limit}).",
-                              "en": "the file is too large ({size} bytes; the limit is {limit})."},
+    "error.image.too_large": {
+        "ru": "файл слишком большой ({size} байт, предел — {limit}).",
+        "en": "the file is too large ({size} bytes; the limit is {limit}).",
+    },
     "error.image.too_many_pixels": {
         "ru": "в картинке {width}×{height} пикселей, а предел — {limit}. Уменьшите её и попробуйте снова.",
-        "en": "the picture is {width}×{height} pixels and the limit is {limit}. Shrink it and try again."},
+        "en": "the picture is {width}×{height} pixels and the limit is {limit}. Shrink it and try again.",
+    },
     "error.image.unsupported_format": {
         "ru": "это не изображение в поддерживаемом формате (распознано: {detected}). Подойдут PNG, JPEG, WebP, BMP, GIF.",
-        "en": "this is not an image in a supported format (detected: {detected}). Use PNG, JPEG, WebP, BMP or GIF."},
+        "en": "this is not an image in a supported format (detected: {detected}). Use PNG, JPEG, WebP, BMP or GIF.",
+    },
     "error.image.corrupt": {"ru": "файл повреждён или обрезан.", "en": "the file is damaged or truncated."},
     "error.image.other": {"ru": "изображение не удалось прочитать.", "en": "the image could not be read."},
-    "note.first_frame_of_animation": {"ru": "это анимация — взят первый кадр.",
-                                      "en": "this is an animation; the first frame is used."},
-    "note.exif_rotated": {"ru": "картинка повёрнута по метке EXIF, как её показывает телефон.",
-                          "en": "the picture was rotated by its EXIF tag, as a phone shows it."},
-    "note.scaled_16bit": {"ru": "16-битные значения пересчитаны в 8 бит.",
-                          "en": "16-bit values were scaled to 8 bits."},
-    "note.alpha_composited": {"ru": "прозрачные места залиты фоном.",
-                              "en": "transparent areas were filled with the background."},
-    "note.inverted": {"ru": "тёмная цифра на светлом фоне — цвета инвертированы, как в MNIST.",
-                      "en": "a dark digit on a light background: colours inverted, as in MNIST."},
+    "note.first_frame_of_animation": {
+        "ru": "это анимация — взят первый кадр.",
+        "en": "this is an animation; the first frame is used.",
+    },
+    "note.exif_rotated": {
+        "ru": "картинка повёрнута по метке EXIF, как её показывает телефон.",
+        "en": "the picture was rotated by its EXIF tag, as a phone shows it.",
+    },
+    "note.scaled_16bit": {
+        "ru": "16-битные значения пересчитаны в 8 бит.",
+        "en": "16-bit values were scaled to 8 bits.",
+    },
+    "note.alpha_composited": {
+        "ru": "прозрачные места залиты фоном.",
+        "en": "transparent areas were filled with the background.",
+    },
+    "note.inverted": {
+        "ru": "тёмная цифра на светлом фоне — цвета инвертированы, как в MNIST.",
+        "en": "a dark digit on a light background: colours inverted, as in MNIST.",
+    },
     "error.weights.empty": {"ru": "файл пустой.", "en": "the file is empty."},
-    "error.weights.too_large": {"ru": "файл слишком большой ({size_mb} МБ) для весов этой сети.",
-                                "en": "the file is too large ({size_mb} MB) for this network's weights."},
-    "error.weights.not_weights": {"ru": "это не файл весов PyTorch (.pt) или safetensors.",
-                                  "en": "this is not a PyTorch (.pt) or safetensors weights file."},
+    "error.weights.too_large": {
+        "ru": "файл слишком большой ({size_mb} МБ) для весов этой сети.",
+        "en": "the file is too large ({size_mb} MB) for this network's weights.",
+    },
+    "error.weights.not_weights": {
+        "ru": "это не файл весов PyTorch (.pt) или safetensors.",
+        "en": "this is not a PyTorch (.pt) or safetensors weights file.",
+    },
     "error.weights.corrupt": {"ru": "файл повреждён или обрезан.", "en": "the file is damaged or truncated."},
-    "error.weights.torchscript": {"ru": "это архив TorchScript (в нём код), а нужен state_dict.",
-                                  "en": "this is a TorchScript archive (it holds code); a state_dict is needed."},
-    "error.weights.unsafe": {"ru": "в файле есть объекты Python или код, а не только тензоры; он не загружен.",
-                             "en": "the file holds Python objects or code, not only tensors; it was not loaded."},
-    "error.weights.not_state_dict": {"ru": "в файле не словарь тензоров (state_dict).",
-                                     "en": "the file does not hold a dictionary of tensors (a state_dict)."},
-    "error.weights.keys": {"ru": "это не веса {kind} из блокнота: не хватает ключей {missing}, лишние ключи {unexpected}.",
-                           "en": "these are not weights of the notebook's {kind}: missing keys {missing}, unexpected keys {unexpected}."},
+    "error.weights.torchscript": {
+        "ru": "это архив TorchScript (в нём код), а нужен state_dict.",
+        "en": "this is a TorchScript archive (it holds code); a state_dict is needed.",
+    },
+    "error.weights.unsafe": {
+        "ru": "в файле есть объекты Python или код, а не только тензоры; он не загружен.",
+        "en": "the file holds Python objects or code, not only tensors; it was not loaded.",
+    },
+    "error.weights.not_state_dict": {
+        "ru": "в файле не словарь тензоров (state_dict).",
+        "en": "the file does not hold a dictionary of tensors (a state_dict).",
+    },
+    "error.weights.keys": {
+        "ru": "это не веса {kind} из блокнота: не хватает ключей {missing}, лишние ключи {unexpected}.",
+        "en": "these are not weights of the notebook's {kind}: missing keys {missing}, unexpected keys {unexpected}.",
+    },
     "kind.generator": {"ru": "генератора", "en": "generator"},  # genitive in Russian: «веса генератора»
     "kind.discriminator": {"ru": "дискриминатора", "en": "discriminator"},
-    "error.weights.shape": {"ru": "у {key} форма {shape}, а нужна {expected}.",
-                            "en": "{key} has shape {shape}, expected {expected}."},
-    "error.weights.dtype": {"ru": "у {key} тип {dtype}, а нужны числа с плавающей точкой.",
-                            "en": "{key} has dtype {dtype}; floating-point numbers are needed."},
+    "error.weights.shape": {
+        "ru": "у {key} форма {shape}, а нужна {expected}.",
+        "en": "{key} has shape {shape}, expected {expected}.",
+    },
+    "error.weights.dtype": {
+        "ru": "у {key} тип {dtype}, а нужны числа с плавающей точкой.",
+        "en": "{key} has dtype {dtype}; floating-point numbers are needed.",
+    },
     "error.weights.not_finite": {"ru": "в {key} есть NaN или бесконечности.", "en": "{key} contains NaN or infinity."},
-    "error.weights.checksum": {"ru": "файл {name} не совпадает с контрольной суммой в manifest.json.",
-                               "en": "{name} does not match the checksum in manifest.json."},
-    "error.weights.other": {"ru": "файл не удалось загрузить как веса.",
-                            "en": "the file could not be loaded as weights."},
+    "error.weights.checksum": {
+        "ru": "файл {name} не совпадает с контрольной суммой в manifest.json.",
+        "en": "{name} does not match the checksum in manifest.json.",
+    },
+    "error.weights.other": {
+        "ru": "файл не удалось загрузить как веса.",
+        "en": "the file could not be loaded as weights.",
+    },
     # ----- feature space (issue 4) -----
     "fs.title": {"ru": "Пространство признаков дискриминатора", "en": "The discriminator's feature space"},
     "fs.intro": {
         "ru": "Последний слой D — линейный: логит = w·φ(x) + b, где φ(x) — 4096 признаков, которые D извлёк из "
-              "картинки. Всё, что D «думает» о картинке, определяется тем, где лежит φ(x). Ниже видно, что шум и "
-              "фотографии попадают далеко от цифр, а линейная «голова» w продолжает там выдавать уверенные, "
-              "но бессмысленные оценки.",
+        "картинки. Всё, что D «думает» о картинке, определяется тем, где лежит φ(x). Ниже видно, что шум и "
+        "фотографии попадают далеко от цифр, а линейная «голова» w продолжает там выдавать уверенные, "
+        "но бессмысленные оценки.",
         "en": "D's last layer is linear: logit = w·φ(x) + b, where φ(x) are the 4,096 features D extracted from "
-              "the picture. Everything D 'thinks' about a picture is decided by where φ(x) lies. Below you can see "
-              "that noise and photos land far from the digits, where the linear head w keeps giving confident but "
-              "meaningless scores."},
+        "the picture. Everything D 'thinks' about a picture is decided by where φ(x) lies. Below you can see "
+        "that noise and photos land far from the digits, where the linear head w keeps giving confident but "
+        "meaningless scores.",
+    },
     "fs.n": {"ru": "N изображений в группе", "en": "N images per group"},
-    "fs.n_help": {"ru": "Столько изображений каждой группы идёт в PCA и метрики (и ещё N настоящих цифр — на "
-                        "обучение детекторов). Больше N — дольше первый расчёт.",
-                  "en": "This many images of each group go into the PCA and the metrics (plus N more real digits to "
-                        "fit the detectors). A larger N takes longer the first time."},
+    "fs.n_help": {
+        "ru": "Столько изображений каждой группы идёт в PCA и метрики (и ещё N настоящих цифр — на "
+        "обучение детекторов). Больше N — дольше первый расчёт.",
+        "en": "This many images of each group go into the PCA and the metrics (plus N more real digits to "
+        "fit the detectors). A larger N takes longer the first time.",
+    },
     "fs.fit": {"ru": "PCA обучен на", "en": "PCA fitted on"},
     "fs.fit_own": {"ru": "мире D: настоящие + сгенерированные", "en": "D's own world: real + generated"},
     "fs.fit_all": {"ru": "всех группах", "en": "all groups"},
-    "fs.fit_help": {"ru": "«Мир D» — только то, что дискриминатор видел при обучении. «Все группы» добавляют шум и "
-                          "фотографии, и главные оси разворачиваются к ним.",
-                    "en": "'D's own world' is only what the discriminator saw in training. 'All groups' adds noise "
-                          "and photos, and the main axes turn towards them."},
+    "fs.fit_help": {
+        "ru": "«Мир D» — только то, что дискриминатор видел при обучении. «Все группы» добавляют шум и "
+        "фотографии, и главные оси разворачиваются к ним.",
+        "en": "'D's own world' is only what the discriminator saw in training. 'All groups' adds noise "
+        "and photos, and the main axes turn towards them.",
+    },
     "fs.computing": {"ru": "Считаем признаки, PCA и метрики…", "en": "Computing features, PCA and metrics…"},
     "fs.mine": {"ru": "Ваши изображения", "en": "Your images"},
     "fs.fooling": {"ru": "Обманное изображение", "en": "Fooling image"},
     "fs.views_title": {"ru": "Где лежат признаки", "en": "Where the features lie"},
-    "fs.explained": {"ru": "Плоскость PCA, обученная на {fit}, объясняет **{total:.1f}%** разброса признаков "
-                           "(PC1 {pc1:.1f}%, PC2 {pc2:.1f}%).",
-                     "en": "The PCA plane fitted on {fit} explains **{total:.1f}%** of the feature variance "
-                           "(PC1 {pc1:.1f}%, PC2 {pc2:.1f}%)."},
+    "fs.explained": {
+        "ru": "Плоскость PCA, обученная на {fit}, объясняет **{total:.1f}%** разброса признаков "
+        "(PC1 {pc1:.1f}%, PC2 {pc2:.1f}%).",
+        "en": "The PCA plane fitted on {fit} explains **{total:.1f}%** of the feature variance "
+        "(PC1 {pc1:.1f}%, PC2 {pc2:.1f}%).",
+    },
     "fs.pc": {"ru": "PC{i} ({pct:.1f}% разброса)", "en": "PC{i} ({pct:.1f}% of variance)"},
     "fs.pca_title": {"ru": "Признаки φ(x) в плоскости PCA", "en": "Features φ(x) in the PCA plane"},
-    "fs.pca_subtitle": {"ru": "Стрелка — направление w (куда растёт логит), пунктир — граница D = 0,5",
-                        "en": "Arrow: the direction of w (where the logit grows); dashed: the D = 0.5 boundary"},
-    "fs.no_boundary": {"ru": "Граница D = 0,5 в этой плоскости проходит за пределами графика (или её нет): "
-                             "для точек плоскости логит везде одного знака.",
-                       "en": "In this plane the D = 0.5 boundary lies outside the chart (or does not exist): the "
-                             "logit of plane points has one sign everywhere in view."},
+    "fs.pca_subtitle": {
+        "ru": "Стрелка — направление w (куда растёт логит), пунктир — граница D = 0,5",
+        "en": "Arrow: the direction of w (where the logit grows); dashed: the D = 0.5 boundary",
+    },
+    "fs.no_boundary": {
+        "ru": "Граница D = 0,5 в этой плоскости проходит за пределами графика (или её нет): "
+        "для точек плоскости логит везде одного знака.",
+        "en": "In this plane the D = 0.5 boundary lies outside the chart (or does not exist): the "
+        "logit of plane points has one sign everywhere in view.",
+    },
     "fs.arrow_share": {"ru": "Доля |w| в этой плоскости", "en": "Share of |w| in this plane"},
     "fs.decomp_title": {"ru": "Логит против удалённости от линии w", "en": "Logit against distance from w's line"},
-    "fs.decomp_subtitle": {"ru": "Без PCA: по горизонтали — длина части φ, перпендикулярной w; пунктир — D = 0,5",
-                           "en": "No PCA: across, the length of φ's part orthogonal to w; dashed: D = 0.5"},
-    "fs.orthogonal": {"ru": "|φ⊥w| — длина части φ, перпендикулярной w",
-                      "en": "|φ⊥w|: length of φ's part orthogonal to w"},
+    "fs.decomp_subtitle": {
+        "ru": "Без PCA: по горизонтали — длина части φ, перпендикулярной w; пунктир — D = 0,5",
+        "en": "No PCA: across, the length of φ's part orthogonal to w; dashed: D = 0.5",
+    },
+    "fs.orthogonal": {
+        "ru": "|φ⊥w| — длина части φ, перпендикулярной w",
+        "en": "|φ⊥w|: length of φ's part orthogonal to w",
+    },
     "fs.orthogonal_short": {"ru": "|φ⊥w|, вбок от w", "en": "|φ⊥w|, off w's line"},
     "fs.step": {"ru": "Шаг", "en": "Step"},
-    "fs.cap_note": {"ru": "На графиках не больше {per_group} точек на группу ({cap} всего), чтобы страница "
-                          "оставалась быстрой; PCA и метрики используют все N = {n}. Наведите на точку, чтобы "
-                          "увидеть картинку.",
-                    "en": "The charts show at most {per_group} points per group ({cap} in all) to keep the page "
-                          "fast; the PCA and the metrics use all N = {n}. Hover over a point to see its picture."},
+    "fs.cap_note": {
+        "ru": "На графиках не больше {per_group} точек на группу ({cap} всего), чтобы страница "
+        "оставалась быстрой; PCA и метрики используют все N = {n}. Наведите на точку, чтобы "
+        "увидеть картинку.",
+        "en": "The charts show at most {per_group} points per group ({cap} in all) to keep the page "
+        "fast; the PCA and the metrics use all N = {n}. Hover over a point to see its picture.",
+    },
     "fs.how_to_read": {"ru": "Как читать эти графики", "en": "How to read these charts"},
     "fs.reading_views": {
         "ru": "- **Слева:** две главные оси PCA. Стрелка показывает, куда в этой плоскости растёт логит; пунктир — "
-              "где D(x) = 0,5 для точек, лежащих *в* плоскости. Настоящая оценка точки зависит ещё от 4094 "
-              "отброшенных направлений, поэтому точка может оказаться «не с той» стороны пунктира.\n"
-              "- **Справа:** точный логит каждой картинки против того, насколько далеко φ(x) ушла вбок от "
-              "прямой, вдоль которой смотрит w. Цифры сидят в одном облаке; шум (и многие фотографии) уходят "
-              "вправо, туда, где D никогда не обучался, — а логит там может быть каким угодно: линейная голова просто "
-              "продолжает свою прямую.",
+        "где D(x) = 0,5 для точек, лежащих *в* плоскости. Настоящая оценка точки зависит ещё от 4094 "
+        "отброшенных направлений, поэтому точка может оказаться «не с той» стороны пунктира.\n"
+        "- **Справа:** точный логит каждой картинки против того, насколько далеко φ(x) ушла вбок от "
+        "прямой, вдоль которой смотрит w. Цифры сидят в одном облаке; шум (и многие фотографии) уходят "
+        "вправо, туда, где D никогда не обучался, — а логит там может быть каким угодно: линейная голова просто "
+        "продолжает свою прямую.",
         "en": "- **Left:** the two main PCA axes. The arrow shows where the logit grows in this plane; the dashed "
-              "line is where D(x) = 0.5 for points lying *in* the plane. A point's true score also depends on "
-              "the 4,094 dropped directions, so a point can sit on the 'wrong' side of the line.\n"
-              "- **Right:** each picture's exact logit against how far φ(x) has moved sideways from the line w "
-              "looks along. Digits sit in one cloud; noise (and many photos) move right, where D was never trained, "
-              "and the logit there can be anything: the linear head simply extends its line."},
-    "fs.no_mine": {"ru": "Загрузите или нарисуйте картинку на странице «Ваши изображения» — она появится здесь "
-                         "ромбом.",
-                   "en": "Upload or draw a picture on the 'Your images' page and it appears here as a diamond."},
+        "line is where D(x) = 0.5 for points lying *in* the plane. A point's true score also depends on "
+        "the 4,094 dropped directions, so a point can sit on the 'wrong' side of the line.\n"
+        "- **Right:** each picture's exact logit against how far φ(x) has moved sideways from the line w "
+        "looks along. Digits sit in one cloud; noise (and many photos) move right, where D was never trained, "
+        "and the logit there can be anything: the linear head simply extends its line.",
+    },
+    "fs.no_mine": {
+        "ru": "Загрузите или нарисуйте картинку на странице «Ваши изображения» — она появится здесь ромбом.",
+        "en": "Upload or draw a picture on the 'Your images' page and it appears here as a diamond.",
+    },
     "fs.fool_title": {"ru": "Обманные изображения", "en": "Fooling images"},
     "fs.fool_intro": {
         "ru": "Начнём с гауссова шума и будем понемногу менять пиксели в ту сторону, где растёт логит D "
-              "(градиентный подъём по входу). Картинка по-прежнему выглядит как шум, а D всё увереннее называет "
-              "её настоящей цифрой. Путь виден на обоих графиках выше. Если шум и так получает почти 1, выберите "
-              "на странице «Веса моделей» дискриминатор, обученный вместе с генератором: он отвергает шум, "
-              "и тем нагляднее, как быстро его удаётся обмануть.",
+        "(градиентный подъём по входу). Картинка по-прежнему выглядит как шум, а D всё увереннее называет "
+        "её настоящей цифрой. Путь виден на обоих графиках выше. Если шум и так получает почти 1, выберите "
+        "на странице «Веса моделей» дискриминатор, обученный вместе с генератором: он отвергает шум, "
+        "и тем нагляднее, как быстро его удаётся обмануть.",
         "en": "Start from Gaussian noise and nudge the pixels in the direction that raises D's logit (gradient "
-              "ascent on the input). The picture still looks like noise, yet D calls it a real digit with growing "
-              "confidence. Its path shows in both charts above. If noise already scores near 1, pick the "
-              "discriminator trained jointly with the generator on the Weights page: it rejects noise, which makes "
-              "it all the clearer how quickly it is fooled."},
+        "ascent on the input). The picture still looks like noise, yet D calls it a real digit with growing "
+        "confidence. Its path shows in both charts above. If noise already scores near 1, pick the "
+        "discriminator trained jointly with the generator on the Weights page: it rejects noise, which makes "
+        "it all the clearer how quickly it is fooled.",
+    },
     "fs.fool_seed": {"ru": "Seed шума", "en": "Noise seed"},
     "fs.fool_steps": {"ru": "Шагов подъёма", "en": "Ascent steps"},
-    "fs.fool_steps_help": {"ru": "Каждый шаг сдвигает каждый пиксель на ±{size} (знак градиента).",
-                           "en": "Each step moves every pixel by ±{size} (the gradient's sign)."},
+    "fs.fool_steps_help": {
+        "ru": "Каждый шаг сдвигает каждый пиксель на ±{size} (знак градиента).",
+        "en": "Each step moves every pixel by ±{size} (the gradient's sign).",
+    },
     "fs.fool_show": {"ru": "Показать путь на графиках", "en": "Show the path in the charts"},
     "fs.fool_start": {"ru": "Старт: шум, D = {p:.4f}", "en": "Start: noise, D = {p:.4f}"},
     "fs.fool_end": {"ru": "После {k} шагов: D = {p:.4f}", "en": "After {k} steps: D = {p:.4f}"},
-    "fs.fool_change": {"ru": "Изменение (растянуто), max |Δ| = {linf:.2f}",
-                       "en": "The change (stretched), max |Δ| = {linf:.2f}"},
+    "fs.fool_change": {
+        "ru": "Изменение (растянуто), max |Δ| = {linf:.2f}",
+        "en": "The change (stretched), max |Δ| = {linf:.2f}",
+    },
     "fs.fool_metric": {"ru": "D(x) после {k} шагов", "en": "D(x) after {k} steps"},
     "fs.fool_reached": {"ru": "D(x) ≥ 0,9 впервые на шаге {step}.", "en": "D(x) ≥ 0.9 first at step {step}."},
-    "fs.fool_not_reached": {"ru": "D(x) ещё не достиг 0,9 — добавьте шагов.",
-                            "en": "D(x) has not reached 0.9 yet: add steps."},
+    "fs.fool_not_reached": {
+        "ru": "D(x) ещё не достиг 0,9 — добавьте шагов.",
+        "en": "D(x) has not reached 0.9 yet: add steps.",
+    },
     "fs.fool_chart_title": {"ru": "Оценка D на каждом шаге", "en": "D's score at every step"},
     "fs.metrics_title": {"ru": "Детекторы «не из распределения» (OOD)", "en": "Out-of-distribution (OOD) detectors"},
     "fs.det_raw_score": {"ru": "оценка D", "en": "D's score"},
@@ -477,83 +605,97 @@ TEXT: dict[str, dict[str, str]] = {
     "fs.col_fpr95": {"ru": "FPR95 (детектор: {detector})", "en": "FPR95: {detector}"},
     "fs.metrics_summary": {
         "ru": "Средний AUROC по шуму и фотографиям: оценка D — **{raw:.3f}**, Махаланобис — **{maha:.3f}**, "
-              "kNN — **{knn:.3f}**, норма признаков — **{norm:.3f}**.",
+        "kNN — **{knn:.3f}**, норма признаков — **{norm:.3f}**.",
         "en": "Mean AUROC over noise and photos: D's score **{raw:.3f}**, Mahalanobis **{maha:.3f}**, "
-              "kNN **{knn:.3f}**, feature norm **{norm:.3f}**."},
+        "kNN **{knn:.3f}**, feature norm **{norm:.3f}**.",
+    },
     "fs.verdict_features": {
         "ru": "Расстояние в пространстве признаков отличает чужие картинки лучше, чем сама оценка D: D никогда "
-              "не учился говорить «такого я не видел».",
+        "не учился говорить «такого я не видел».",
         "en": "Distance in feature space tells foreign pictures apart better than D's own score: D was never "
-              "trained to say 'I have not seen anything like this'."},
+        "trained to say 'I have not seen anything like this'.",
+    },
     "fs.verdict_raw": {
         "ru": "У этих весов оценка D здесь не хуже расстояний в пространстве признаков — но это случайность "
-              "обучения, а не гарантия: сравните дискриминаторы на странице «Зоопарк».",
+        "обучения, а не гарантия: сравните дискриминаторы на странице «Зоопарк».",
         "en": "With these weights D's score does no worse here than feature-space distance, but that is luck of "
-              "training, not a guarantee: compare the discriminators on the 'Zoo' page."},
+        "training, not a guarantee: compare the discriminators on the 'Zoo' page.",
+    },
     "fs.metrics_how": {"ru": "Что означают числа", "en": "What the numbers mean"},
     "fs.metrics_definitions": {
         "ru": "Настоящие цифры — «свои» (in-distribution): детекторы обучены на {n} цифрах, проверка — на {n} "
-              "других, отложенных. Каждый детектор выдаёт балл «насколько чужое».\n"
-              "- **AUROC** — вероятность, что случайная картинка группы получит балл выше случайной настоящей "
-              "цифры: 1 — идеально, 0,5 — наугад, ниже 0,5 — детектор путает стороны.\n"
-              "- **FPR95** — доля картинок группы, принятых за свои, когда порог пропускает 95% настоящих цифр: "
-              "0 — идеально.\n"
-              "- **Оценка D**: балл 1 − D(x). **Махаланобис**: расстояние до среднего с ковариацией Ледуа–Вольфа. "
-              "**kNN**: расстояние до 5-го ближайшего признака настоящей цифры. **Норма признаков**: балл −|φ| "
-              "(знак выбран заранее, по литературе: у своих норма больше); AUROC ниже 0,5 значит, что у этой "
-              "группы норма, наоборот, больше, чем у цифр.",
+        "других, отложенных. Каждый детектор выдаёт балл «насколько чужое».\n"
+        "- **AUROC** — вероятность, что случайная картинка группы получит балл выше случайной настоящей "
+        "цифры: 1 — идеально, 0,5 — наугад, ниже 0,5 — детектор путает стороны.\n"
+        "- **FPR95** — доля картинок группы, принятых за свои, когда порог пропускает 95% настоящих цифр: "
+        "0 — идеально.\n"
+        "- **Оценка D**: балл 1 − D(x). **Махаланобис**: расстояние до среднего с ковариацией Ледуа–Вольфа. "
+        "**kNN**: расстояние до 5-го ближайшего признака настоящей цифры. **Норма признаков**: балл −|φ| "
+        "(знак выбран заранее, по литературе: у своих норма больше); AUROC ниже 0,5 значит, что у этой "
+        "группы норма, наоборот, больше, чем у цифр.",
         "en": "Real digits are in-distribution: the detectors are fitted on {n} digits and tested on {n} other, "
-              "held-out ones. Every detector gives a 'how foreign' score.\n"
-              "- **AUROC**: the chance that a random picture of the group scores higher than a random real digit: "
-              "1 is perfect, 0.5 is guessing, below 0.5 the detector has the sides reversed.\n"
-              "- **FPR95**: the share of the group accepted as in-distribution when the threshold accepts 95% of "
-              "real digits: 0 is perfect.\n"
-              "- **D's score**: 1 − D(x). **Mahalanobis**: distance to the mean under a Ledoit–Wolf covariance. "
-              "**kNN**: distance to the 5th nearest real-digit feature. **Feature norm**: score −|φ| (the sign is "
-              "fixed in advance, from the literature: in-distribution norms are larger); an AUROC below 0.5 means "
-              "this group has larger norms than the digits instead."},
+        "held-out ones. Every detector gives a 'how foreign' score.\n"
+        "- **AUROC**: the chance that a random picture of the group scores higher than a random real digit: "
+        "1 is perfect, 0.5 is guessing, below 0.5 the detector has the sides reversed.\n"
+        "- **FPR95**: the share of the group accepted as in-distribution when the threshold accepts 95% of "
+        "real digits: 0 is perfect.\n"
+        "- **D's score**: 1 − D(x). **Mahalanobis**: distance to the mean under a Ledoit–Wolf covariance. "
+        "**kNN**: distance to the 5th nearest real-digit feature. **Feature norm**: score −|φ| (the sign is "
+        "fixed in advance, from the literature: in-distribution norms are larger); an AUROC below 0.5 means "
+        "this group has larger norms than the digits instead.",
+    },
     "fs.download_metrics": {"ru": "Метрики (CSV)", "en": "Metrics (CSV)"},
     # ----- discriminator zoo (issue 4) -----
     "zoo.title": {"ru": "Зоопарк дискриминаторов", "en": "The discriminator zoo"},
     "zoo.intro": {
         "ru": "Несколько дискриминаторов одной архитектуры, обученных на тех же данных, но с разными seed и "
-              "по-разному (совместно с генератором или отдельно против готового генератора). На настоящих и "
-              "сгенерированных цифрах они согласны. На том, чего никто из них не видел, их оценки расходятся — "
-              "значит, эти оценки ничего не говорят о картинке.",
+        "по-разному (совместно с генератором или отдельно против готового генератора). На настоящих и "
+        "сгенерированных цифрах они согласны. На том, чего никто из них не видел, их оценки расходятся — "
+        "значит, эти оценки ничего не говорят о картинке.",
         "en": "Several discriminators with the same architecture, trained on the same data but with different "
-              "seeds and in different ways (jointly with the generator, or alone against a finished generator). "
-              "On real and generated digits they agree. On what none of them saw, their scores diverge, so those "
-              "scores say nothing about the picture."},
-    "zoo.computing": {"ru": "Каждый дискриминатор оценивает группы…",
-                      "en": "Every discriminator is scoring the groups…"},
+        "seeds and in different ways (jointly with the generator, or alone against a finished generator). "
+        "On real and generated digits they agree. On what none of them saw, their scores diverge, so those "
+        "scores say nothing about the picture.",
+    },
+    "zoo.computing": {
+        "ru": "Каждый дискриминатор оценивает группы…",
+        "en": "Every discriminator is scoring the groups…",
+    },
     "zoo.axis_mean": {"ru": "Среднее D(x)", "en": "Mean D(x)"},
     "zoo.axis_mean_logit": {"ru": "Средний логит", "en": "Mean logit"},
-    "zoo.axis_help": {"ru": "Средний логит различает оценки, которые в D(x) все выглядят как 0 или 1.",
-                      "en": "The mean logit separates scores that all look like 0 or 1 as D(x)."},
+    "zoo.axis_help": {
+        "ru": "Средний логит различает оценки, которые в D(x) все выглядят как 0 или 1.",
+        "en": "The mean logit separates scores that all look like 0 or 1 as D(x).",
+    },
     "zoo.discriminator": {"ru": "Дискриминатор", "en": "Discriminator"},
     "zoo.label_shipped": {"ru": "{name} (фаза {phase}, seed {seed})", "en": "{name} (phase {phase}, seed {seed})"},
-    "zoo.label_default": {"ru": "{name} (фаза {phase}, seed {seed}, по умолчанию)",
-                          "en": "{name} (phase {phase}, seed {seed}, default)"},
+    "zoo.label_default": {
+        "ru": "{name} (фаза {phase}, seed {seed}, по умолчанию)",
+        "en": "{name} (phase {phase}, seed {seed}, default)",
+    },
     "zoo.label_upload": {"ru": "Ваш: {name}", "en": "Yours: {name}"},
     "zoo.label_joint": {"ru": "{name} (вместе с G, эпоха {epoch})", "en": "{name} (joint with G, epoch {epoch})"},
-    "zoo.label_against": {"ru": "{name} (против G эпохи {generator_epoch}, seed {seed})",
-                          "en": "{name} (vs the epoch-{generator_epoch} G, seed {seed})"},
+    "zoo.label_against": {
+        "ru": "{name} (против G эпохи {generator_epoch}, seed {seed})",
+        "en": "{name} (vs the epoch-{generator_epoch} G, seed {seed})",
+    },
     "zoo.default_suffix": {"ru": ", по умолчанию", "en": ", default"},
     "zoo.chart_title": {"ru": "Средняя оценка D(x) по группам", "en": "Mean D(x) by group"},
     "zoo.chart_subtitle": {"ru": "Один столбик — один дискриминатор", "en": "One bar per discriminator"},
-    "zoo.no_upload": {"ru": "Загрузите свой дискриминатор на странице «Веса моделей» — он появится здесь рядом с "
-                            "остальными.",
-                      "en": "Upload your own discriminator on the 'Weights' page and it appears here next to the "
-                            "others."},
+    "zoo.no_upload": {
+        "ru": "Загрузите свой дискриминатор на странице «Веса моделей» — он появится здесь рядом с остальными.",
+        "en": "Upload your own discriminator on the 'Weights' page and it appears here next to the others.",
+    },
     "zoo.table_title": {"ru": "Среднее D(x): группы × дискриминаторы", "en": "Mean D(x): groups × discriminators"},
     "zoo.spread": {"ru": "Разброс (max − min)", "en": "Spread (max − min)"},
     "zoo.reading": {
         "ru": "Настоящие цифры получают в среднем больше, чем сгенерированные, у **{ordered} из {total}** "
-              "дискриминаторов. Средняя оценка одной и той же группы шума или фотографий отличается между "
-              "дискриминаторами до **{spread:.2f}**.",
+        "дискриминаторов. Средняя оценка одной и той же группы шума или фотографий отличается между "
+        "дискриминаторами до **{spread:.2f}**.",
         "en": "Real digits score higher on average than generated ones for **{ordered} of {total}** "
-              "discriminators. The mean score of the same noise or photo group differs between discriminators "
-              "by up to **{spread:.2f}**."},
+        "discriminators. The mean score of the same noise or photo group differs between discriminators "
+        "by up to **{spread:.2f}**.",
+    },
     "zoo.download": {"ru": "Средние по группам (CSV)", "en": "Group means (CSV)"},
 }
 
@@ -619,5 +761,11 @@ def note_text(note: str) -> str:
 def language_selector() -> str:
     """The sidebar's language switch (session key "lang"); returns the chosen language."""
     options = list(LANGUAGES)
-    return st.sidebar.radio(TEXT["sidebar.language"][FALLBACK], options, index=options.index(browser_language()),
-                            format_func=LANGUAGES.get, key=SESSION_KEY, horizontal=True)
+    return st.sidebar.radio(
+        TEXT["sidebar.language"][FALLBACK],
+        options,
+        index=options.index(browser_language()),
+        format_func=LANGUAGES.get,
+        key=SESSION_KEY,
+        horizontal=True,
+    )

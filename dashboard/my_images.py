@@ -3,6 +3,7 @@
 Kept small on purpose (many students share one server): per image only the 28x28 model input, thumbnails of the
 original and grayscale steps, and a few labels. Scores are recomputed with whatever weights are active.
 """
+
 import numpy as np
 import streamlit as st
 
@@ -47,10 +48,17 @@ def label(entry: dict, width: int = 24) -> str:
 def _entry(entry_id: str, name: str, source: str, pipeline: str, prepared) -> dict:
     from dashboard.pictures import thumbnail
 
-    return {"id": entry_id, "name": name, "source": source, "pipeline": pipeline,
-            "model_input": np.asarray(prepared.model_input, np.float32).reshape(28, 28),
-            "original": thumbnail(np.asarray(prepared.original)), "gray": thumbnail(np.asarray(prepared.gray)),
-            "notes": list(prepared.notes or []), "format": prepared.format}
+    return {
+        "id": entry_id,
+        "name": name,
+        "source": source,
+        "pipeline": pipeline,
+        "model_input": np.asarray(prepared.model_input, np.float32).reshape(28, 28),
+        "original": thumbnail(np.asarray(prepared.original)),
+        "gray": thumbnail(np.asarray(prepared.gray)),
+        "notes": list(prepared.notes or []),
+        "format": prepared.format,
+    }
 
 
 def add_upload(name: str, payload: bytes, pipeline: str) -> dict:

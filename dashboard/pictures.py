@@ -1,4 +1,5 @@
 """Images for the screen: [-1, 1] arrays -> uint8, nearest-neighbour upscaled so every pixel stays visible."""
+
 import cv2
 import numpy as np
 
@@ -43,7 +44,7 @@ def grid(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarray:
     for i, image in enumerate(images):
         r, c = divmod(i, columns)
         top, left = pad + r * (h + pad), pad + c * (w + pad)
-        out[top:top + h, left:left + w] = to_uint8(image)
+        out[top : top + h, left : left + w] = to_uint8(image)
     return out
 
 

@@ -3,6 +3,7 @@
 Trained on the 4,000 "fit" real digits, checked on the 1,000 held-out ones; a generator is judged by the
 classifier's mean top-class confidence on its samples and by how evenly its samples spread over the 10 classes.
 """
+
 import numpy as np
 import torch
 from torch import nn
@@ -14,9 +15,17 @@ from .seeding import cpu_generator, set_seed
 def digit_classifier() -> nn.Module:
     """(B,1,28,28) in [-1, 1] -> class logits (B, 10)."""
     return nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (B, 32, 14, 14)
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (B, 64, 7, 7)
-        nn.Flatten(), nn.Dropout(0.3), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10),
+        nn.Conv2d(1, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # (B, 32, 14, 14)
+        nn.Conv2d(32, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # (B, 64, 7, 7)
+        nn.Flatten(),
+        nn.Dropout(0.3),
+        nn.Linear(64 * 7 * 7, 128),
+        nn.ReLU(),
+        nn.Linear(128, 10),
     )
 
 
@@ -38,7 +47,7 @@ def train_classifier(epochs: int = 15, seed: int = 0, batch_size: int = 64) -> t
         model.train()
         order = torch.randperm(len(images), generator=rng)
         for start in range(0, len(images), batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             loss = nn.functional.cross_entropy(model(_shift(images[idx], rng)), labels[idx])
             optimiser.zero_grad()
             loss.backward()

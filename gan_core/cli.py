@@ -1,4 +1,5 @@
 """`gan-ood` command line: train, sample, score, notebook, ood-report."""
+
 import argparse
 import sys
 from pathlib import Path
@@ -12,18 +13,26 @@ def _train(args) -> int:
     out = Path(args.out)
     if args.phase == "dcgan":
         generator, discriminator, log = training.train_dcgan(
-            real, epochs=args.epochs, seed=args.seed, batch_size=args.batch_size, device=args.device,
-            checkpoint_dir=out / "checkpoints")
+            real,
+            epochs=args.epochs,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            device=args.device,
+            checkpoint_dir=out / "checkpoints",
+        )
         save_state_dict(generator, out / "generator.pt")
         save_state_dict(discriminator, out / "discriminator_joint.pt")
-        print(f"saved {out / 'generator.pt'}, {out / 'discriminator_joint.pt'}, "
-              f"loss log {log.save_csv(out / 'dcgan_loss.csv')}")
+        print(
+            f"saved {out / 'generator.pt'}, {out / 'discriminator_joint.pt'}, "
+            f"loss log {log.save_csv(out / 'dcgan_loss.csv')}"
+        )
     else:
         from .weights import load_generator
 
         generator = load_generator(args.generator)
         discriminator, log = training.train_discriminator(
-            generator, real, epochs=args.epochs, seed=args.seed, batch_size=args.batch_size, device=args.device)
+            generator, real, epochs=args.epochs, seed=args.seed, batch_size=args.batch_size, device=args.device
+        )
         save_state_dict(discriminator, out)
         print(f"saved {out}, loss log {log.save_csv(out.with_suffix('.loss.csv'))}")
     return 0
@@ -94,9 +103,13 @@ def _ood_report(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-ood", description=__doc__)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch intra-op threads (default 1: 2-thread OpenMP collapses on a busy 2-core box; "
-                             "with 1, batches run on $GAN_OOD_WORKERS one-thread workers instead, default 2)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads (default 1: 2-thread OpenMP collapses on a busy 2-core box; "
+        "with 1, batches run on $GAN_OOD_WORKERS one-thread workers instead, default 2)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     train = sub.add_parser("train", help="phase 1 (dcgan) or phase 2 (discriminator vs a finished generator)")

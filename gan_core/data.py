@@ -3,7 +3,8 @@
 Pixel range is [-1, 1] (the notebook's convention) for every source except `gaussian_noise`,
 which is the notebook's raw N(0, 1) noise and therefore unbounded.
 """
-from functools import lru_cache
+
+from functools import cache, lru_cache
 from pathlib import Path
 
 import cv2
@@ -17,8 +18,23 @@ from .workers import map_batches
 SHAPE = (1, IMAGE_SIZE, IMAGE_SIZE)
 # Photos that ship inside scikit-image (no download). chelsea is the notebook's cat.
 NATURAL_IMAGE_NAMES = (
-    "chelsea", "astronaut", "camera", "coffee", "coins", "moon", "page", "text", "grass", "gravel",
-    "brick", "rocket", "clock", "cell", "immunohistochemistry", "hubble_deep_field", "retina",
+    "chelsea",
+    "astronaut",
+    "camera",
+    "coffee",
+    "coins",
+    "moon",
+    "page",
+    "text",
+    "grass",
+    "gravel",
+    "brick",
+    "rocket",
+    "clock",
+    "cell",
+    "immunohistochemistry",
+    "hubble_deep_field",
+    "retina",
 )
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian: dataset-fashion-mnist
 REAL_HOLDOUT = 1000  # the last 1,000 of a fixed shuffle of the 5,000 real digits: never fitted on
@@ -96,7 +112,7 @@ def _draw(pool: torch.Tensor, n: int, seed: int) -> torch.Tensor:
     return pool[torch.from_numpy(np.asarray(idx, dtype=np.int64))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def natural_photo(name: str) -> np.ndarray:
     """A scikit-image photo as grayscale uint8 (H, W). `natural_photo("chelsea")` is the cat."""
     import skimage.data
@@ -133,7 +149,7 @@ def natural_images(n: int, seed: int, crops: bool = True) -> torch.Tensor:
         h, w = photo.shape
         side = max(8, int(min(h, w) * rng.uniform(0.1, 1.0)))
         top, left = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
-        out[i, 0] = notebook_resize(photo[top:top + side, left:left + side])
+        out[i, 0] = notebook_resize(photo[top : top + side, left : left + side])
     return torch.from_numpy(out)
 
 
@@ -145,7 +161,7 @@ def read_idx_images(path: str | Path) -> np.ndarray:
     raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
     if len(raw) < 16 or raw[:4] != b"\x00\x00\x08\x03":
         raise ValueError(f"{path.name}: not an IDX uint8 image file (magic {raw[:4].hex()})")
-    count, rows, cols = (int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(3))
+    count, rows, cols = (int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(3))
     if len(raw) != 16 + count * rows * cols:
         raise ValueError(f"{path.name}: header says {count}x{rows}x{cols} but the file has {len(raw) - 16} pixel bytes")
     return np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(count, rows, cols)

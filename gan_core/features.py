@@ -5,6 +5,7 @@ The logit is linear in phi: logit = w . phi + b. Splitting phi into its componen
 why inputs the discriminator never saw get arbitrary scores: their features land far from the data (large
 orthogonal norm), where the linear head keeps extrapolating.
 """
+
 import numpy as np
 import pandas as pd
 
@@ -44,8 +45,9 @@ def logit_decomposition(features: np.ndarray, w: np.ndarray, b: float) -> pd.Dat
     parallel = dot / w_norm
     feature_norm = np.linalg.norm(phi, axis=1)
     orthogonal = np.linalg.norm(phi - np.outer(dot / w_norm**2, w), axis=1)  # (N,)
-    return pd.DataFrame({"logit": dot + b, "parallel": parallel, "orthogonal_norm": orthogonal,
-                         "feature_norm": feature_norm})
+    return pd.DataFrame(
+        {"logit": dot + b, "parallel": parallel, "orthogonal_norm": orthogonal, "feature_norm": feature_norm}
+    )
 
 
 def feature_table(features: np.ndarray, w: np.ndarray, b: float, pcas: dict | None = None) -> pd.DataFrame:
@@ -127,8 +129,9 @@ class FeaturePCA:
         direction = np.array([-a[1], a[0]]) / np.sqrt(a_norm2)
         return point, direction
 
-    def boundary_segment(self, w: np.ndarray, b: float, xlim: tuple[float, float],
-                         ylim: tuple[float, float]) -> np.ndarray | None:
+    def boundary_segment(
+        self, w: np.ndarray, b: float, xlim: tuple[float, float], ylim: tuple[float, float]
+    ) -> np.ndarray | None:
         """The D = 0.5 line clipped to the box xlim x ylim: endpoints (2, 2) [[x0, y0], [x1, y1]],
         or None when the line misses the box or does not exist."""
         line = self.boundary_line(w, b)

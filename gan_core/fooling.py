@@ -5,6 +5,7 @@ Iterative signed-gradient ascent (the fast-gradient-sign method, repeated): ever
 `step_size` in the direction that raises the logit, then clamps to the bounds. After k steps no pixel has
 moved more than k * step_size from the start.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +45,13 @@ def fooling_start(seed: int, n: int = 1) -> torch.Tensor:
     return gaussian_noise(n, seed)
 
 
-def fooling_path(discriminator, start: torch.Tensor, steps: int = DEFAULT_STEPS,
-                 step_size: float = DEFAULT_STEP_SIZE, bounds: str | tuple[float, float] = "start") -> FoolingPath:
+def fooling_path(
+    discriminator,
+    start: torch.Tensor,
+    steps: int = DEFAULT_STEPS,
+    step_size: float = DEFAULT_STEP_SIZE,
+    bounds: str | tuple[float, float] = "start",
+) -> FoolingPath:
     """Signed-gradient ascent on the discriminator's logit from `start` (1,28,28), (1,1,28,28) or (B,1,28,28).
 
     bounds: "start" keeps every image within its own start's [min, max] (Gaussian noise is unbounded, so a
@@ -86,5 +92,9 @@ def fooling_path(discriminator, start: torch.Tensor, steps: int = DEFAULT_STEPS,
                 x = torch.minimum(torch.maximum(x + step_size * grad.sign(), low), high)
     logits = np.stack(logits).astype(np.float32)  # (k+1, B)
     probabilities = (0.5 * (1 + np.tanh(0.5 * logits.astype(np.float64)))).astype(np.float32)
-    return FoolingPath(images=np.stack(images).astype(np.float32), logits=logits,
-                       probabilities=probabilities, features=np.stack(features).astype(np.float32))
+    return FoolingPath(
+        images=np.stack(images).astype(np.float32),
+        logits=logits,
+        probabilities=probabilities,
+        features=np.stack(features).astype(np.float32),
+    )

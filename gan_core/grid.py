@@ -1,4 +1,5 @@
 """Image grids: many (N,1,28,28) images in [-1, 1] as one uint8 picture."""
+
 import math
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def make_grid(images, columns: int | None = None, pad: int = 2, scale: int = 1) 
     grid = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), 128, np.uint8)
     for i, tile in enumerate(tiles):
         r, c = divmod(i, columns)
-        grid[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = tile
+        grid[pad + r * (h + pad) : pad + r * (h + pad) + h, pad + c * (w + pad) : pad + c * (w + pad) + w] = tile
     return np.kron(grid, np.ones((scale, scale), np.uint8)) if scale > 1 else grid
 
 

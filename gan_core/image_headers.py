@@ -5,11 +5,20 @@ Pure byte parsing for gan_core.preprocess: the format from magic bytes, the pixe
 animation, and the EXIF orientation tag. Parsers raise ValueError, IndexError or struct.error on damaged
 bytes; the caller turns those into one clear refusal.
 """
+
 import re
 import struct
 
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
-          (b"BM", "bmp"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"%PDF", "pdf"))
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"BM", "bmp"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"%PDF", "pdf"),
+)
 _SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # JPEG frame headers (not DHT, JPG, DAC)
 # Bounds on the Python loops below, which hold the GIL while they run: real files stay far inside them.
 MAX_GIF_BLOCKS = 300_000  # a 20 MB GIF written in full 255-byte sub-blocks has ~80,000

@@ -1,4 +1,5 @@
 """Paths between two latent noises: linear mixing (the notebook's) and spherical (slerp)."""
+
 import numpy as np
 import torch
 

@@ -8,6 +8,7 @@ fpr_at_tpr  the usual "FPR at 95% TPR" of the OOD literature (ODIN, OpenOOD), wh
             in-distribution samples, and report the fraction of OOD samples it also accepts. 0 = perfect,
             lower is better.
 """
+
 import numpy as np
 from scipy.stats import rankdata
 

@@ -3,6 +3,7 @@
 The `nn.Sequential` is named `layers`, so state_dict keys are `layers.N.*` and the course's own
 `generator.pt` / `discriminator.pt` load unchanged (and ours load in the notebook).
 """
+
 import torch
 from torch import nn
 

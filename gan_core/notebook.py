@@ -3,6 +3,7 @@
 Every draw follows the notebook's call sequence on the CPU (seed, then the same torch calls in the same order),
 so the course's `generator.pt` / `discriminator.pt` give the course's answers.
 """
+
 import hashlib
 
 import numpy as np
@@ -66,8 +67,7 @@ def notebook_examples(generator: ConvGenerator, image: torch.Tensor | None = Non
     }
 
 
-def run_notebook(generator: ConvGenerator, discriminator: ConvDiscriminator,
-                 image: torch.Tensor | None = None) -> dict:
+def run_notebook(generator: ConvGenerator, discriminator: ConvDiscriminator, image: torch.Tensor | None = None) -> dict:
     """All the notebook's answers: task1_hash and D's probability (4 decimals) for noise, binary, generated, cat."""
     z1, z2 = notebook_latent_pair()
     last = mixed_images(generator, z1, z2)[-1]

@@ -4,6 +4,7 @@ on the discriminator's features.
 Protocol: the detectors are fitted on n real digits from the "fit" split (seed) and evaluated on n real
 digits from the "holdout" split (seed + 1, never fitted on) against n images of each other group (seed).
 """
+
 import numpy as np
 import pandas as pd
 
@@ -20,8 +21,12 @@ def fit_detectors(fit_features: np.ndarray, w: np.ndarray, b: float, k: int = 5)
     """Name -> detector fitted on fit_features (N_fit, D), in DETECTORS order. w, b: the discriminator's head.
     Mahalanobis and kNN share one Reference, so score_table pays for their large product once."""
     mahalanobis, knn = fit_distance_pair(fit_features, k)
-    return {"raw_score": RawScoreDetector(w, b).fit(), "mahalanobis": mahalanobis, "knn": knn,
-            "feature_norm": FeatureNormDetector().fit(fit_features)}
+    return {
+        "raw_score": RawScoreDetector(w, b).fit(),
+        "mahalanobis": mahalanobis,
+        "knn": knn,
+        "feature_norm": FeatureNormDetector().fit(fit_features),
+    }
 
 
 def score_table(detectors: dict, in_features: np.ndarray, groups: dict) -> pd.DataFrame:
@@ -30,8 +35,12 @@ def score_table(detectors: dict, in_features: np.ndarray, groups: dict) -> pd.Da
 
     def set_scores(features: np.ndarray) -> dict:  # detector name -> (N_set,) scores, higher = more OOD
         mahalanobis, knn = paired_distance_scores(detectors["mahalanobis"], detectors["knn"], features)
-        return {"raw_score": detectors["raw_score"].score(features), "mahalanobis": mahalanobis, "knn": knn,
-                "feature_norm": detectors["feature_norm"].score(features)}
+        return {
+            "raw_score": detectors["raw_score"].score(features),
+            "mahalanobis": mahalanobis,
+            "knn": knn,
+            "feature_norm": detectors["feature_norm"].score(features),
+        }
 
     in_scores, *out_scores = parallel_map(set_scores, [in_features, *groups.values()])
     rows = []
@@ -45,8 +54,9 @@ def score_table(detectors: dict, in_features: np.ndarray, groups: dict) -> pd.Da
     return pd.DataFrame(rows, columns=columns)
 
 
-def ood_table(fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w: np.ndarray, b: float,
-              k: int = 5) -> pd.DataFrame:
+def ood_table(
+    fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w: np.ndarray, b: float, k: int = 5
+) -> pd.DataFrame:
     """Metrics from features already extracted.
 
     fit_features (N_fit, D): real digits the detectors are fitted on; in_features (N_in, D): held-out real
@@ -63,8 +73,10 @@ def report_images(generator, n: int = 1000, seed: int = 0) -> dict:
     other group of data.group_sources(generator) (seed)}: name -> (n,1,28,28) float32 tensor."""
     from . import data
 
-    images = {"fit": data.real_digits(n, seed, split="fit"),
-              IN_DISTRIBUTION: data.real_digits(n, seed + 1, split="holdout")}
+    images = {
+        "fit": data.real_digits(n, seed, split="fit"),
+        IN_DISTRIBUTION: data.real_digits(n, seed + 1, split="holdout"),
+    }
     for name, source in data.group_sources(generator).items():
         if name != IN_DISTRIBUTION:
             images[name] = source(n, seed)

@@ -9,6 +9,7 @@ Policies (each tested in tests/test_hostile_images.py):
 - animations (GIF, APNG, animated WebP): the first frame is used, with the note "first_frame_of_animation";
 - EXIF orientation is applied, as phones and the notebook's `cv2.imread` expect (note "exif_rotated").
 """
+
 import struct
 from dataclasses import dataclass
 from functools import partial
@@ -115,8 +116,9 @@ def _flatten(image: np.ndarray, background, bgr: bool):
     channels, peak = image.shape[2], 65535 if image.dtype == np.uint16 else 255
     alpha = image[..., -1] if channels in (2, 4) else None
     alpha = None if alpha is not None and alpha.min() == peak else alpha  # fully opaque
-    to_gray = ({3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY} if bgr
-               else {3: cv2.COLOR_RGB2GRAY, 4: cv2.COLOR_RGBA2GRAY})
+    to_gray = (
+        {3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY} if bgr else {3: cv2.COLOR_RGB2GRAY, 4: cv2.COLOR_RGBA2GRAY}
+    )
     gray = cv2.cvtColor(image, to_gray[channels]) if channels >= 3 else image[..., 0]
     if background is None:
         weight = np.ones_like(gray, np.float64) if alpha is None else alpha.astype(np.float64)
@@ -125,8 +127,13 @@ def _flatten(image: np.ndarray, background, bgr: bool):
     notes = ("scaled_16bit",) * (peak == 65535) + ("alpha_composited",) * (alpha is not None)
     height, width = gray.shape
     scale = min(1.0, DISPLAY_SIDE / max(height, width))
-    small = image if scale == 1 else cv2.resize(
-        image, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    small = (
+        image
+        if scale == 1
+        else cv2.resize(
+            image, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+        )
+    )
     small = small if small.ndim == 3 else small[..., None]
     colour = small[..., :3] if channels >= 3 else small[..., :1]
     rgb = _over(colour, small[..., -1] if alpha is not None else None, background, peak)
@@ -184,7 +191,7 @@ def mnist_pipeline(gray: np.ndarray) -> np.ndarray:
         return out  # blank: nothing drawn
     mask = ink > INK_THRESHOLD * ink.max()
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     scale = BOX / max(crop.shape)
     size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
     small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA).astype(np.float32)
@@ -194,7 +201,7 @@ def mnist_pipeline(gray: np.ndarray) -> np.ndarray:
     ys, xs = np.indices(small.shape)
     top = int(np.clip(round(CENTRE - (ys * small).sum() / small.sum()), 0, SIDE - small.shape[0]))
     left = int(np.clip(round(CENTRE - (xs * small).sum() / small.sum()), 0, SIDE - small.shape[1]))
-    out[top:top + small.shape[0], left:left + small.shape[1]] = small * 2 - 1
+    out[top : top + small.shape[0], left : left + small.shape[1]] = small * 2 - 1
     return out
 
 
@@ -221,8 +228,11 @@ def prepare_array(rgba_or_gray: np.ndarray, pipeline: str = "mnist", background:
     image = np.asarray(rgba_or_gray)
     if image.size == 0:
         raise ImageError("empty")
-    if image.dtype not in (np.uint8, np.uint16) or image.ndim not in (2, 3) or (
-            image.ndim == 3 and image.shape[2] not in (1, 2, 3, 4)):
+    if (
+        image.dtype not in (np.uint8, np.uint16)
+        or image.ndim not in (2, 3)
+        or (image.ndim == 3 and image.shape[2] not in (1, 2, 3, 4))
+    ):
         raise ImageError("unsupported_format", detected=f"array {image.dtype} {image.shape}")
     if image.shape[0] * image.shape[1] > MAX_PIXELS:
         raise ImageError("too_many_pixels", width=image.shape[1], height=image.shape[0], limit=MAX_PIXELS)

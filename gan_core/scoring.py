@@ -3,6 +3,7 @@
 The model call (`discriminator_outputs`) is kept apart from the maths on its outputs (numpy / pandas),
 as in pytorch-ood.
 """
+
 import numpy as np
 import pandas as pd
 import torch
@@ -17,8 +18,9 @@ def _device(model: torch.nn.Module) -> torch.device:
     return next(model.parameters()).device
 
 
-def discriminator_outputs(discriminator: ConvDiscriminator, images: torch.Tensor,
-                          batch_size: int = DEFAULT_BATCH) -> tuple[np.ndarray, np.ndarray]:
+def discriminator_outputs(
+    discriminator: ConvDiscriminator, images: torch.Tensor, batch_size: int = DEFAULT_BATCH
+) -> tuple[np.ndarray, np.ndarray]:
     """images (N,1,28,28) -> (logits (N,) float32 unbounded, features (N,4096) float32), eval mode."""
     discriminator.eval()
 
@@ -36,7 +38,9 @@ def discriminator_outputs(discriminator: ConvDiscriminator, images: torch.Tensor
 def score_logits(discriminator: ConvDiscriminator, images: torch.Tensor, batch_size: int = DEFAULT_BATCH) -> np.ndarray:
     """images (N,1,28,28) -> logits (N,) float32, the pre-sigmoid score w . phi(x) + b."""
     discriminator.eval()
-    parts = map_batches(lambda batch: discriminator.logit(batch)[:, 0].cpu(), images, batch_size, _device(discriminator))
+    parts = map_batches(
+        lambda batch: discriminator.logit(batch)[:, 0].cpu(), images, batch_size, _device(discriminator)
+    )
     return torch.cat(parts).numpy() if parts else np.zeros(0, np.float32)
 
 
@@ -52,8 +56,9 @@ def score_batch(discriminator: ConvDiscriminator, images: torch.Tensor, batch_si
     return {"probability": sigmoid(logits), "logit": logits}
 
 
-def score_groups(discriminator: ConvDiscriminator, groups: dict[str, torch.Tensor],
-                 batch_size: int = DEFAULT_BATCH) -> pd.DataFrame:
+def score_groups(
+    discriminator: ConvDiscriminator, groups: dict[str, torch.Tensor], batch_size: int = DEFAULT_BATCH
+) -> pd.DataFrame:
     """{group: (N_g,1,28,28)} -> DataFrame with one row per image: group, index, probability, logit."""
     if not groups:
         return pd.DataFrame(columns=["group", "index", "probability", "logit"])
@@ -61,20 +66,24 @@ def score_groups(discriminator: ConvDiscriminator, groups: dict[str, torch.Tenso
     # One pass over all groups keeps both workers busy: 7 groups of 300 alone are 21 batches (7 of 44 images) in 14
     # rounds of two workers; together they are 17 batches in 9 rounds.
     scores = score_batch(discriminator, torch.cat([x.to(torch.float32) for x in groups.values()]), batch_size)
-    return pd.DataFrame({
-        "group": np.repeat(list(groups), sizes),
-        "index": np.concatenate([np.arange(n) for n in sizes]),
-        **scores,
-    })
+    return pd.DataFrame(
+        {
+            "group": np.repeat(list(groups), sizes),
+            "index": np.concatenate([np.arange(n) for n in sizes]),
+            **scores,
+        }
+    )
 
 
 def summarise(scores: pd.DataFrame) -> pd.DataFrame:
     """Per group: n, mean, median and share above 0.5 of the probability; mean logit. Groups in input order."""
     grouped = scores.groupby("group", sort=False)
-    return pd.DataFrame({
-        "n": grouped.size(),
-        "mean": grouped["probability"].mean(),
-        "median": grouped["probability"].median(),
-        "share_above_half": grouped["probability"].apply(lambda p: float((p > 0.5).mean())),
-        "mean_logit": grouped["logit"].mean(),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "mean": grouped["probability"].mean(),
+            "median": grouped["probability"].median(),
+            "share_above_half": grouped["probability"].apply(lambda p: float((p > 0.5).mean())),
+            "mean_logit": grouped["logit"].mean(),
+        }
+    ).reset_index()

@@ -1,4 +1,5 @@
 """Seeding and thread settings: the notebook's `set_seed` and a reproducible CPU noise source."""
+
 import os
 import random
 

@@ -5,6 +5,7 @@ photos near 0. One trained only on real digits vs a finished generator's digits 
 training) never saw anything else, so its scores off the data are arbitrary - the lesson's point.
 Both are reproducible from `seed`: init, shuffling and latents come from seeded generators, on one CPU thread.
 """
+
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ LR, BETAS = 2e-4, (0.5, 0.999)
 @dataclass
 class LossLog:
     """One row per optimiser step: epoch, step, d_loss, g_loss, d_real (mean D(x)), d_fake (mean D(G(z)))."""
+
     rows: list = field(default_factory=list)
 
     def add(self, **row):
@@ -47,7 +49,7 @@ def pick_device(device: str | None = None) -> torch.device:
 def _batches(images: torch.Tensor, batch_size: int, rng: torch.Generator):
     order = torch.randperm(len(images), generator=rng)
     for start in range(0, len(images) - batch_size + 1, batch_size):  # drop the ragged tail: stable BN stats
-        yield images[order[start:start + batch_size]]
+        yield images[order[start : start + batch_size]]
 
 
 def _new_models(seed: int, device: torch.device) -> tuple[ConvGenerator, ConvDiscriminator]:
@@ -68,8 +70,15 @@ def _discriminator_step(discriminator, optimiser, real, fake, loss_fn) -> tuple[
     return loss.item(), p_real.mean().item(), p_fake.mean().item()
 
 
-def train_dcgan(real: torch.Tensor, epochs: int, seed: int, batch_size: int = 64, device: str | None = None,
-                checkpoint_dir: Path | None = None, progress: bool = True):
+def train_dcgan(
+    real: torch.Tensor,
+    epochs: int,
+    seed: int,
+    batch_size: int = 64,
+    device: str | None = None,
+    checkpoint_dir: Path | None = None,
+    progress: bool = True,
+):
     """Phase 1: joint DCGAN training (Adam 2e-4, betas (0.5, 0.999), BCE, N(0, 0.02) init).
 
     real: (N,1,28,28) in [-1, 1]. Saves `generator_epochNN.pt` / `discriminator_epochNN.pt` per epoch to
@@ -101,8 +110,16 @@ def train_dcgan(real: torch.Tensor, epochs: int, seed: int, batch_size: int = 64
     return generator.cpu().eval(), discriminator.cpu().eval(), log
 
 
-def train_discriminator(generator: ConvGenerator, real: torch.Tensor, epochs: int, seed: int, batch_size: int = 64,
-                        device: str | None = None, progress: bool = True, checkpoint_dir: Path | None = None):
+def train_discriminator(
+    generator: ConvGenerator,
+    real: torch.Tensor,
+    epochs: int,
+    seed: int,
+    batch_size: int = 64,
+    device: str | None = None,
+    progress: bool = True,
+    checkpoint_dir: Path | None = None,
+):
     """Phase 2: a fresh discriminator trained only on real digits vs the finished generator's digits.
 
     The generator is frozen in eval mode (as the notebook uses it). Saves `discriminator_epochNN.pt` per epoch to

@@ -5,6 +5,7 @@ Loading never runs code from a file: `.pt` goes through `torch.load(..., weights
 them, and every tensor is checked (keys, shapes, float dtype, finite) before `load_state_dict`.
 Errors are `WeightsError` with a stable `code` and `details`, so the dashboard can word them in any language.
 """
+
 import hashlib
 import io
 import json
@@ -49,8 +50,11 @@ def _detect_format(data: bytes) -> str:
     if len(data) == 0:
         raise WeightsError("empty", "the file is empty")
     if len(data) > MAX_WEIGHTS_BYTES:
-        raise WeightsError("too_large", f"the file is {len(data) / 2**20:.0f} MB, over the "
-                           f"{MAX_WEIGHTS_BYTES // 2**20} MB limit", size_mb=len(data) // 2**20)
+        raise WeightsError(
+            "too_large",
+            f"the file is {len(data) / 2**20:.0f} MB, over the {MAX_WEIGHTS_BYTES // 2**20} MB limit",
+            size_mb=len(data) // 2**20,
+        )
     if data[:4] == b"PK\x03\x04":
         return "torch_zip"
     # safetensors first: its u64 header length can itself start with byte 0x80 (a 2,176-byte header does).
@@ -74,8 +78,11 @@ def _read_torch(data: bytes, fmt: str) -> object:
     except Exception as exc:  # the unpickler refuses anything but tensors and plain containers
         reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         code = "unsafe" if "weights_only" in str(exc) or "Unsupported global" in str(exc) else "corrupt"
-        message = ("the file contains Python objects or code, not only tensors" if code == "unsafe"
-                   else f"the file is damaged or not a state_dict ({reason})")
+        message = (
+            "the file contains Python objects or code, not only tensors"
+            if code == "unsafe"
+            else f"the file is damaged or not a state_dict ({reason})"
+        )
         raise WeightsError(code, message, reason=reason) from None
 
 
@@ -96,8 +103,9 @@ def read_state_dict(data: bytes) -> dict:
     if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
         state = state["state_dict"]  # a common checkpoint wrapper
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise WeightsError("not_state_dict", "the file holds something other than a state_dict of tensors",
-                           found=type(state).__name__)
+        raise WeightsError(
+            "not_state_dict", "the file holds something other than a state_dict of tensors", found=type(state).__name__
+        )
     return state
 
 
@@ -114,16 +122,27 @@ def validate_state_dict(state: dict, kind: str) -> None:
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
     if missing or unexpected:
-        raise WeightsError("keys", f"not {kind} weights: missing keys {missing[:5]}, unexpected keys {unexpected[:5]}",
-                           kind=kind, missing=missing[:5], unexpected=unexpected[:5])
+        raise WeightsError(
+            "keys",
+            f"not {kind} weights: missing keys {missing[:5]}, unexpected keys {unexpected[:5]}",
+            kind=kind,
+            missing=missing[:5],
+            unexpected=unexpected[:5],
+        )
     for key, ref in expected.items():
         got = state[key]
         if tuple(got.shape) != tuple(ref.shape):
-            raise WeightsError("shape", f"{key} has shape {tuple(got.shape)}, expected {tuple(ref.shape)}",
-                               key=key, shape=tuple(got.shape), expected=tuple(ref.shape))
+            raise WeightsError(
+                "shape",
+                f"{key} has shape {tuple(got.shape)}, expected {tuple(ref.shape)}",
+                key=key,
+                shape=tuple(got.shape),
+                expected=tuple(ref.shape),
+            )
         if ref.is_floating_point() and not got.is_floating_point():
-            raise WeightsError("dtype", f"{key} has dtype {got.dtype}, expected a float tensor",
-                               key=key, dtype=str(got.dtype))
+            raise WeightsError(
+                "dtype", f"{key} has dtype {got.dtype}, expected a float tensor", key=key, dtype=str(got.dtype)
+            )
         if got.is_floating_point() and not torch.isfinite(got).all():
             raise WeightsError("not_finite", f"{key} contains NaN or Inf", key=key)
 

@@ -9,9 +9,11 @@ on an idle box, and still 1.6x with three CPU hogs beside them, never slower tha
 Results are bit-identical for any worker count: batch boundaries depend only on `batch_size`, and every batch runs
 the same one-thread kernel.
 """
+
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import torch
 
@@ -56,8 +58,13 @@ def parallel_map(fn: Callable[..., T], items: list, workers: int | None = None) 
     return _run(fn, items, _worker_count(workers, len(items), torch.device("cpu")), "gan-ood-task")
 
 
-def map_batches(fn: Callable[[torch.Tensor], T], inputs: torch.Tensor, batch_size: int,
-                device: torch.device | str = "cpu", workers: int | None = None) -> list[T]:
+def map_batches(
+    fn: Callable[[torch.Tensor], T],
+    inputs: torch.Tensor,
+    batch_size: int,
+    device: torch.device | str = "cpu",
+    workers: int | None = None,
+) -> list[T]:
     """[fn(batch) for batch in inputs.split(batch_size)] under inference_mode, in order, each batch moved to
     `device` as float32 first. Batches run on `workers` threads (see module docstring); inputs (N, ...)."""
     device = torch.device(device)

@@ -4,6 +4,7 @@
                                             # weights/loss_curves.png and the tables in weights/README.md
 The card's prose lives in weights/README.md between markers; only the generated blocks are replaced.
 """
+
 import json
 import re
 import sys
@@ -12,9 +13,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import torch  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,8 +34,15 @@ def score_table(generator) -> pd.DataFrame:
         discriminator = weights.load_discriminator(OUT / name)
         means = scoring.summarise(scoring.score_groups(discriminator, groups)).set_index("group")["mean"]
         answers = notebook.run_notebook(generator, discriminator)
-        rows.append({"file": name, "phase": entry["phase"], "seed": entry["seed"], **means.round(3).to_dict(),
-                     **{k: v for k, v in answers.items() if k.endswith("_prob")}})
+        rows.append(
+            {
+                "file": name,
+                "phase": entry["phase"],
+                "seed": entry["seed"],
+                **means.round(3).to_dict(),
+                **{k: v for k, v in answers.items() if k.endswith("_prob")},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -64,16 +72,27 @@ def judge_generator(generator) -> dict:
     per_seed = {}
     for seed in SAMPLE_SEEDS:
         judged = classifier.judge_digits(model, data.generated_digits(generator, N, seed))
-        per_seed[seed] = {"mean_confidence": round(judged["mean_confidence"], 4),
-                          "min_class_share": round(float(judged["class_shares"].min()), 3),
-                          "class_shares": [round(float(v), 3) for v in judged["class_shares"]]}
+        per_seed[seed] = {
+            "mean_confidence": round(judged["mean_confidence"], 4),
+            "min_class_share": round(float(judged["class_shares"].min()), 3),
+            "class_shares": [round(float(v), 3) for v in judged["class_shares"]],
+        }
     return {"classifier_holdout_accuracy": round(accuracy, 4), "samples_per_seed": N, "per_seed": per_seed}
 
 
 def quality_table(judged: dict) -> str:
-    rows = [{"sample seed": seed, "mean confidence": v["mean_confidence"], "smallest class share": v["min_class_share"],
-             "class shares 0..9": " ".join(f"{x:.3f}" for x in v["class_shares"])} for seed, v in judged["per_seed"].items()]
-    accuracy = f"Classifier accuracy on the 1,000 held-out real digits: **{judged['classifier_holdout_accuracy']:.3f}**.\n\n"
+    rows = [
+        {
+            "sample seed": seed,
+            "mean confidence": v["mean_confidence"],
+            "smallest class share": v["min_class_share"],
+            "class shares 0..9": " ".join(f"{x:.3f}" for x in v["class_shares"]),
+        }
+        for seed, v in judged["per_seed"].items()
+    ]
+    accuracy = (
+        f"Classifier accuracy on the 1,000 held-out real digits: **{judged['classifier_holdout_accuracy']:.3f}**.\n\n"
+    )
     return accuracy + markdown_table(pd.DataFrame(rows))
 
 

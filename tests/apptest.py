@@ -1,4 +1,5 @@
 """One way to open a dashboard page in Streamlit's AppTest, shared by the per-page test files."""
+
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest

@@ -1,4 +1,5 @@
 """Shared tiny fixtures. One thread: the suite runs on a shared 2-core box (see README, "Threads")."""
+
 import os
 
 import pytest

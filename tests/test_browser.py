@@ -4,6 +4,7 @@ Visits every page, uploads an image and sees its score, draws on the canvas, swi
 screenshot per page to test-artifacts/screenshots/ (copied to docs/screenshots/ with UPDATE_SCREENSHOTS=1, the
 README's pictures). Marked `browser`; skipped where Chromium or Playwright is missing.
 """
+
 import os
 import shutil
 import socket
@@ -25,12 +26,22 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 DOCS = ROOT / "docs" / "screenshots"
-PAGES = {"walkthrough": "walk.title", "interpolation": "interp.title", "distributions": "dist.title",
-         "your_images": "mine.title", "weights": "weights.title"}
+PAGES = {
+    "walkthrough": "walk.title",
+    "interpolation": "interp.title",
+    "distributions": "dist.title",
+    "your_images": "mine.title",
+    "weights": "weights.title",
+}
 WAIT_MS = 90_000  # generous: the first page loads the models on a shared 2-core box
 
 
@@ -48,9 +59,24 @@ def server():
     SHOTS.mkdir(parents=True, exist_ok=True)
     log = open(SHOTS.parent / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, **SERVER_ENV}, stdout=log, stderr=subprocess.STDOUT)  # as scripts/dashboard.sh
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # as scripts/dashboard.sh
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -125,7 +151,8 @@ def test_every_page_renders_with_a_screenshot(page, server):
             settle(page)
         if name in ("interpolation", "distributions"):
             page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
-                timeout=WAIT_MS)
+                timeout=WAIT_MS
+            )
         assert screenshot(page, name).stat().st_size > 10_000
 
 

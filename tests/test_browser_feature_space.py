@@ -1,11 +1,12 @@
 """The feature-space and zoo pages in a real browser (fixtures from test_browser): hovering a scatter point shows
 the image thumbnail, an uploaded image shows up on the feature-space page, the zoo draws. Marked `browser`."""
+
 import cv2
 import numpy as np
 import pytest
+from test_browser import WAIT_MS, browser, page, screenshot, server, settle  # noqa: F401 (fixtures)
 
 from dashboard.i18n import TEXT
-from test_browser import WAIT_MS, browser, page, screenshot, server, settle  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -46,8 +47,9 @@ def test_hovering_a_point_shows_its_image(page, server):
     image = _tooltip_image(page, pca)
     assert image is not None and image.get_attribute("src").startswith("data:image/png;base64,")
     # 28 px PNGs drawn at 84 px by the page's CSS, without smoothing
-    assert image.evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width, getComputedStyle(i).imageRendering]") \
-        == [28, 84, "pixelated"]
+    assert image.evaluate(
+        "i => [i.naturalWidth, i.getBoundingClientRect().width, getComputedStyle(i).imageRendering]"
+    ) == [28, 84, "pixelated"]
     screenshot(page, "feature_space")
 
 

@@ -69,7 +69,24 @@ def test_train_discriminator_phase_writes_weights_and_log(tmp_path, pair_files, 
     few = data.real_digits(64, 0)
     monkeypatch.setattr(data, "real_digits_with_labels", lambda split="all": (few, None))
     out = tmp_path / "d2.pt"
-    assert main(["train", "discriminator", "--generator", str(pair_files[0]), "--epochs", "1", "--seed", "3",
-                 "--batch-size", "32", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "discriminator",
+                "--generator",
+                str(pair_files[0]),
+                "--epochs",
+                "1",
+                "--seed",
+                "3",
+                "--batch-size",
+                "32",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert set(torch.load(out, weights_only=True)) == set(torch.load(pair_files[1], weights_only=True))
     assert out.with_suffix(".loss.csv").read_text().count("\n") == 3

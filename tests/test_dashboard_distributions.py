@@ -1,4 +1,5 @@
 """Score distributions page (AppTest): N, seed and axis controls, the summary table against gan_core, marks."""
+
 import json
 
 import pytest
@@ -88,9 +89,17 @@ def test_a_scored_image_of_this_session_is_marked_on_the_axis():
 
     from dashboard import my_images
 
-    entry = {"id": "test:1", "name": "my_digit.png", "source": "upload", "pipeline": "mnist",
-             "model_input": np.zeros((28, 28), np.float32), "original": np.zeros((4, 4, 3), np.uint8),
-             "gray": np.zeros((4, 4), np.uint8), "notes": [], "format": "png"}
+    entry = {
+        "id": "test:1",
+        "name": "my_digit.png",
+        "source": "upload",
+        "pipeline": "mnist",
+        "model_input": np.zeros((28, 28), np.float32),
+        "original": np.zeros((4, 4, 3), np.uint8),
+        "gray": np.zeros((4, 4), np.uint8),
+        "notes": [],
+        "format": "png",
+    }
     at = open_page(50, **{my_images.KEY: [entry]})
     assert in_chart(at, my_images.label(entry))
 

@@ -1,5 +1,6 @@
 """AppTest of the feature-space page: it renders, the scatter's tooltip carries image thumbnails, the PCA fit
 switch changes the explained variance, a session image becomes a marked point, the fooling path is drawn."""
+
 import io
 import json
 
@@ -21,8 +22,9 @@ def _charts(at) -> list[tuple[dict, dict]]:
     """[(spec, {dataset name: DataFrame})] for every Altair chart on the page, in page order."""
     out = []
     for element in at.get("vega_lite_chart"):
-        frames = {d.name: pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().to_pandas()
-                  for d in element.proto.datasets}
+        frames = {
+            d.name: pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().to_pandas() for d in element.proto.datasets
+        }
         out.append((json.loads(element.proto.spec), frames))
     return out
 
@@ -84,13 +86,25 @@ def test_fit_switch_changes_the_explained_variance(page):
 def test_session_image_appears_as_a_point():
     image = np.full((28, 28), -1.0, np.float32)
     image[6:22, 12:16] = 1.0  # a crude "1"
-    entry = {"id": "test:one", "name": "my_one.png", "source": "upload", "pipeline": "mnist", "model_input": image,
-             "original": np.zeros((28, 28), np.uint8), "gray": np.zeros((28, 28), np.uint8), "notes": [],
-             "format": "PNG"}
+    entry = {
+        "id": "test:one",
+        "name": "my_one.png",
+        "source": "upload",
+        "pipeline": "mnist",
+        "model_input": image,
+        "original": np.zeros((28, 28), np.uint8),
+        "gray": np.zeros((28, 28), np.uint8),
+        "notes": [],
+        "format": "PNG",
+    }
     at = _app(my_images=[entry])
     assert not at.exception, at.exception
-    marked = [frame for spec, frames in _charts(at) if "layer" in spec
-              for frame in _layer(spec, frames, lambda layer: _mark(layer).get("shape") == "diamond")]
+    marked = [
+        frame
+        for spec, frames in _charts(at)
+        if "layer" in spec
+        for frame in _layer(spec, frames, lambda layer: _mark(layer).get("shape") == "diamond")
+    ]
     assert len(marked) == 2  # in the PCA plane and in the logit view
     for frame in marked:
         assert len(frame) == 1 and frame["name"].iloc[0].startswith("my_one.png")
@@ -106,8 +120,11 @@ def test_fooling_controls_drive_the_path(page):
     assert path["probability"].iloc[-1] > path["probability"].iloc[0]
 
     def path_layers():
-        return [frame for field in ("own_pc1", "orthogonal_norm") for frame in
-                _layer(*_chart(page, field), lambda layer: "step" in json.dumps(layer.get("encoding", {})))]
+        return [
+            frame
+            for field in ("own_pc1", "orthogonal_norm")
+            for frame in _layer(*_chart(page, field), lambda layer: "step" in json.dumps(layer.get("encoding", {})))
+        ]
 
     assert len(path_layers()) == 2 and all(len(frame) == 6 for frame in path_layers())  # in both views
     page.toggle(key="fs_fool_show").set_value(False).run()

@@ -1,5 +1,6 @@
 """The translation table: both languages everywhere, the same placeholders, every key the pages use exists,
 error codes of gan_core map to messages, and the browser locale picks the default."""
+
 import re
 import string
 from pathlib import Path
@@ -55,16 +56,18 @@ def test_every_image_error_code_has_a_message(code):
 
 def test_weights_errors_are_worded_with_their_details():
     exc = WeightsError("keys", "x", kind="discriminator", missing=["layers.0.weight"], unexpected=[])
-    assert error_text("weights", exc) == ("это не веса дискриминатора из блокнота: не хватает ключей layers.0.weight, "
-                                          "лишние ключи —.")
+    assert error_text("weights", exc) == (
+        "это не веса дискриминатора из блокнота: не хватает ключей layers.0.weight, лишние ключи —."
+    )
     shape = WeightsError("shape", "x", key="layers.9.weight", shape=(1, 5), expected=(1, 4096))
     assert "(1, 5)" in error_text("weights", shape) and "(1, 4096)" in error_text("weights", shape)
     assert error_text("weights", ValueError("boom")) == t("error.weights.other")
     assert error_text("image", RuntimeError("cv2 said no")) == t("error.image.other")
 
 
-@pytest.mark.parametrize("locale, expected", [("en-US", "en"), ("en", "en"), ("ru-RU", "ru"), ("de-DE", "ru"),
-                                              (None, "ru")])
+@pytest.mark.parametrize(
+    "locale, expected", [("en-US", "en"), ("en", "en"), ("ru-RU", "ru"), ("de-DE", "ru"), (None, "ru")]
+)
 def test_browser_locale_decides_the_default(monkeypatch, locale, expected):
     class Context:
         pass

@@ -18,8 +18,10 @@ def open_page(**state) -> AppTest:
 
 @pytest.fixture(scope="module")
 def shipped():
-    return (load_model(WEIGHTS_DIR / "generator.pt", "generator"),
-            load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator"))
+    return (
+        load_model(WEIGHTS_DIR / "generator.pt", "generator"),
+        load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator"),
+    )
 
 
 def score(at) -> float:

@@ -1,4 +1,5 @@
 """Walkthrough page (AppTest): the lesson's steps, predict-then-reveal, the language switch."""
+
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def test_home_is_the_walkthrough_in_russian_by_default():
     assert len(links) >= 4
     assert [link.proto.label for link in links[:4]] == [
         f"{i}. {TEXT[f'step.{name}.title']['ru']}"
-        for i, name in enumerate(["interpolation", "distributions", "your_images", "weights"], start=1)]
+        for i, name in enumerate(["interpolation", "distributions", "your_images", "weights"], start=1)
+    ]
     assert not at.metric  # nothing revealed before the guess
 
 
@@ -34,8 +36,10 @@ def test_predict_then_reveal_shows_the_notebook_noises_scores():
     assert not at.metric
     at.button(key="walk_reveal_button").click().run()
     assert not at.exception
-    expected = notebook.run_notebook(load_model(WEIGHTS_DIR / "generator.pt", "generator"),
-                                     load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator"))
+    expected = notebook.run_notebook(
+        load_model(WEIGHTS_DIR / "generator.pt", "generator"),
+        load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator"),
+    )
     shown = [float(m.value) for m in at.metric]
     assert shown == pytest.approx([expected["noise_prob"], expected["binary_prob"]], abs=1e-4)
     assert len(at.image) == 2

@@ -2,6 +2,7 @@
 shared caches, so the first student on each page does not wait for the models. Checked by making every
 computation behind those caches raise, then rendering each page with its defaults through AppTest: a page whose
 default view the warm-up missed would call one and fail."""
+
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,17 @@ from streamlit.testing.v1 import AppTest
 from dashboard import cache
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-COMPUTATIONS = ["_group_images", "_group_scores", "_group_examples", "_notebook_examples", "_interpolate", "_alpha_one_hash",
-                "_samples", "_feature_space", "_fooling"]
+COMPUTATIONS = [
+    "_group_images",
+    "_group_scores",
+    "_group_examples",
+    "_notebook_examples",
+    "_interpolate",
+    "_alpha_one_hash",
+    "_samples",
+    "_feature_space",
+    "_fooling",
+]
 PAGES = ("walkthrough", "interpolation", "distributions", "your_images", "feature_space", "zoo", "weights")
 
 

@@ -1,5 +1,6 @@
 """Weights page (AppTest): shipped choices, uploads that become active in this session only, refused files that
 leave the active weights alone, the model card / loss logs / sample grid."""
+
 import io
 import pickle
 
@@ -99,11 +100,14 @@ def test_an_uploaded_safetensors_generator_changes_the_generated_digit():
     assert shown_scores(at) == pytest.approx(expected_scores(mine, default), abs=1e-4)
 
 
-@pytest.mark.parametrize("payload, code", [
-    (b"", "empty"),
-    (b"definitely not weights", "not_weights"),
-    (None, "keys"),  # a generator's state_dict offered as a discriminator
-])
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        (b"", "empty"),
+        (b"definitely not weights", "not_weights"),
+        (None, "keys"),  # a generator's state_dict offered as a discriminator
+    ],
+)
 def test_a_refused_file_keeps_the_active_weights(payload, code):
     at = open_page()
     before = shown_scores(at)

@@ -60,8 +60,12 @@ def test_an_upload_is_scored_as_gan_core_scores_it(discriminator):
 
 def test_a_bad_upload_shows_the_translated_error_and_earlier_images_stay():
     at = upload(open_page(), ("seven.png", digit_png(), "image/png"))
-    at = upload(at, ("seven.png", digit_png(), "image/png"), ("notes.png", b"this is plain text", "image/png"),
-                ("empty.png", b"", "image/png"))
+    at = upload(
+        at,
+        ("seven.png", digit_png(), "image/png"),
+        ("notes.png", b"this is plain text", "image/png"),
+        ("empty.png", b"", "image/png"),
+    )
     errors = [e.value for e in at.error]
     assert len(errors) == 2
     assert "notes.png" in errors[0] and TEXT["error.image.unsupported_format"]["ru"].split("(")[0] in errors[0]
@@ -97,8 +101,9 @@ def test_several_files_at_once_and_clearing():
 
 
 def test_session_keeps_only_small_arrays():
-    at = upload(open_page(), ("big.png", cv2.imencode(".png", np.zeros((1500, 1200, 3), np.uint8))[1].tobytes(),
-                              "image/png"))
+    at = upload(
+        open_page(), ("big.png", cv2.imencode(".png", np.zeros((1500, 1200, 3), np.uint8))[1].tobytes(), "image/png")
+    )
     entry = at.session_state[my_images.KEY][0]
     assert entry["model_input"].shape == (28, 28) and entry["model_input"].dtype == np.float32
     assert max(entry["original"].shape[:2]) <= 196 and max(entry["gray"].shape[:2]) <= 196

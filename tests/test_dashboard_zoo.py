@@ -1,5 +1,6 @@
 """AppTest of the discriminator zoo: every shipped discriminator's group means side by side, plus the session's
 uploaded discriminator when there is one."""
+
 import io
 import json
 
@@ -43,8 +44,12 @@ def test_uploaded_discriminator_joins_the_zoo():
     torch.manual_seed(7)
     model = ConvDiscriminator()
     model.apply(init_dcgan_weights)
-    upload = {"wid": "upload:0123456789ab", "name": "my_disc.pt", "sha256": "0123456789ab" + "0" * 52,
-              "model": model.eval()}
+    upload = {
+        "wid": "upload:0123456789ab",
+        "name": "my_disc.pt",
+        "sha256": "0123456789ab" + "0" * 52,
+        "model": model.eval(),
+    }
     at = _app(weights_uploaded={"discriminator": upload})
     assert not at.exception, at.exception
     _, bars = _bars(at)

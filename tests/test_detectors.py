@@ -4,8 +4,14 @@ from scipy.special import expit
 from sklearn.covariance import LedoitWolf, ShrunkCovariance, ledoit_wolf_shrinkage
 from sklearn.metrics import roc_auc_score
 
-from gan_core.detectors import (FeatureNormDetector, KNNDetector, MahalanobisDetector, RawScoreDetector, fit_distance_pair,
-                                paired_distance_scores)
+from gan_core.detectors import (
+    FeatureNormDetector,
+    KNNDetector,
+    MahalanobisDetector,
+    RawScoreDetector,
+    fit_distance_pair,
+    paired_distance_scores,
+)
 from gan_core.metrics import auroc
 
 
@@ -69,7 +75,9 @@ def test_paired_scores_share_one_product_and_equal_each_detectors_own(dtype, rto
     expected = MahalanobisDetector().fit(x).score(y), KNNDetector(k=3).fit(x).score(y)
     products = []
     real_products = type(knn.reference_).products
-    monkeypatch.setattr(type(knn.reference_), "products", lambda self, f: products.append(len(f)) or real_products(self, f))
+    monkeypatch.setattr(
+        type(knn.reference_), "products", lambda self, f: products.append(len(f)) or real_products(self, f)
+    )
     got = paired_distance_scores(mahalanobis, knn, y)
     assert products == [25]  # one product served both detectors
     for ours, ref in zip(got, expected):
@@ -133,8 +141,9 @@ def test_raw_score_ranks_as_one_minus_the_probability():
     p = 1 - expit(logits)
     i, j = np.triu_indices(10, 1)
     distinct = p[i] != p[j]
-    assert np.array_equal(np.sign(detector.score(phi)[i] - detector.score(phi)[j])[distinct],
-                          np.sign(p[i] - p[j])[distinct])
+    assert np.array_equal(
+        np.sign(detector.score(phi)[i] - detector.score(phi)[j])[distinct], np.sign(p[i] - p[j])[distinct]
+    )
 
 
 def test_raw_score_from_a_discriminator():
@@ -151,8 +160,11 @@ def test_raw_score_from_a_discriminator():
     np.testing.assert_allclose(detector.ood_probability(phi), 1 - prob, atol=1e-5)
 
 
-@pytest.mark.parametrize("detector", [MahalanobisDetector(), KNNDetector(k=5), KNNDetector(k=5, normalize=True)],
-                         ids=["mahalanobis", "knn", "knn-normalised"])
+@pytest.mark.parametrize(
+    "detector",
+    [MahalanobisDetector(), KNNDetector(k=5), KNNDetector(k=5, normalize=True)],
+    ids=["mahalanobis", "knn", "knn-normalised"],
+)
 def test_distance_detectors_separate_a_shifted_blob(detector):
     fit, inside = _correlated(300, 20, 10), _correlated(200, 20, 11)
     shifted = _correlated(200, 20, 12, shift=np.r_[3.0, np.zeros(19)] + 2.0)

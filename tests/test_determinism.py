@@ -6,6 +6,7 @@ of D's probabilities and logits for them, of the interpolation path's images, an
 (task-1 hash and the four probabilities). Two fresh processes must print the same fingerprint, and it must
 change when the seed does (so the comparison can fail).
 """
+
 import hashlib
 import json
 import os
@@ -45,8 +46,13 @@ def fingerprint(seed: int = SEED, n: int = N) -> dict:
         out[f"scores.{name}"] = _sha(part[["probability", "logit"]].to_numpy())
     z1, z2 = data.latent_noise(2, seed).split(1)
     with torch.inference_mode():
-        path = torch.cat([generator.eval()(interpolation.path(z1, z2, [a], spherical)) for spherical in (False, True)
-                          for a in (0.0, 0.3, 0.7, 1.0)])
+        path = torch.cat(
+            [
+                generator.eval()(interpolation.path(z1, z2, [a], spherical))
+                for spherical in (False, True)
+                for a in (0.0, 0.3, 0.7, 1.0)
+            ]
+        )
     out["interpolation.images"] = _sha(path)
     out["interpolation.scores"] = _sha(scoring.score_batch(discriminator, path)["logit"])
     out.update({f"notebook.{k}": v for k, v in notebook.run_notebook(generator, discriminator).items()})
@@ -55,16 +61,32 @@ def fingerprint(seed: int = SEED, n: int = N) -> dict:
 
 def _in_fresh_process(seed: int = SEED, threads: str = "1") -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": threads, "PYTHONHASHSEED": "random"}
-    proc = subprocess.run([sys.executable, __file__, str(seed)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, str(seed)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def test_two_processes_give_byte_identical_images_scores_and_answers():
     first, second = _in_fresh_process(), _in_fresh_process()
-    assert {"images.generated", "images.gaussian", "images.binary", "images.uniform", "images.natural",
-            "images.real", "scores.generated", "notebook.task1_hash", "notebook.cat_prob"} <= set(first)
+    assert {
+        "images.generated",
+        "images.gaussian",
+        "images.binary",
+        "images.uniform",
+        "images.natural",
+        "images.real",
+        "scores.generated",
+        "notebook.task1_hash",
+        "notebook.cat_prob",
+    } <= set(first)
     assert first == second
 
 

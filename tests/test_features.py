@@ -143,8 +143,17 @@ def test_feature_table_joins_decomposition_and_planes():
     w, b = np.arange(6.0), 0.5
     pcas = {"own": FeaturePCA(2).fit(x[:20]), "all": FeaturePCA(2).fit(x)}
     table = feature_table(x, w, b, pcas)
-    assert list(table.columns) == ["logit", "probability", "parallel", "orthogonal_norm", "feature_norm",
-                                   "own_pc1", "own_pc2", "all_pc1", "all_pc2"]
+    assert list(table.columns) == [
+        "logit",
+        "probability",
+        "parallel",
+        "orthogonal_norm",
+        "feature_norm",
+        "own_pc1",
+        "own_pc2",
+        "all_pc1",
+        "all_pc2",
+    ]
     np.testing.assert_allclose(table["probability"], 1 / (1 + np.exp(-(x @ w + b))), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(table[["own_pc1", "own_pc2"]], pcas["own"].transform(x))
     np.testing.assert_allclose(table[["all_pc1", "all_pc2"]], pcas["all"].transform(x))

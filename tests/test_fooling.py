@@ -84,6 +84,7 @@ def test_default_budget_fools_the_shipped_discriminator():
     default step budget from at least 9 of 10 seeds."""
     default = [name for name, entry in shipped_weights(kind="discriminator").items() if entry.get("default")]
     model = load_discriminator(WEIGHTS_DIR / default[0])
-    path = fooling_path(model, torch.cat([fooling_start(seed) for seed in range(10)]),
-                        steps=DEFAULT_STEPS, step_size=DEFAULT_STEP_SIZE)
+    path = fooling_path(
+        model, torch.cat([fooling_start(seed) for seed in range(10)]), steps=DEFAULT_STEPS, step_size=DEFAULT_STEP_SIZE
+    )
     assert (path.probabilities[-1] >= 0.9).sum() >= 9

@@ -1,6 +1,7 @@
 """Hostile and awkward uploads (issue 5, "Images"): each refused with its code, or handled by its policy.
 
 Every check here was made to fail once by removing the protection it covers (see the closing note)."""
+
 import io
 import json
 import struct
@@ -93,8 +94,13 @@ BOMB_PROBE = textwrap.dedent("""
 
 def test_decompression_bombs_are_refused_from_the_header_with_little_memory():
     # a fresh process, so the peak resident size (ru_maxrss) measures these decodes and nothing else
-    done = subprocess.run([sys.executable, "-c", BOMB_PROBE, str(ROOT), str(ROOT / "tests")],
-                          capture_output=True, text=True, timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", BOMB_PROBE, str(ROOT), str(ROOT / "tests")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["codes"] == {name: code for name, (_, code) in bombs().items()}
     assert result["grown_kib"] < 100 * 1024
@@ -119,13 +125,18 @@ def test_opencv_itself_refuses_big_images_once_gan_core_is_imported():
         except cv2.error:  # OpenCV 5 raises from its size check
             print("refused")
     """)
-    done = subprocess.run([sys.executable, "-c", probe, str(ROOT), str(ROOT / "tests")],
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT), str(ROOT / "tests")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert done.stdout.strip().splitlines()[-1] == "refused"
 
 
 def patched(data: bytes, offset: int, fmt: str, *values) -> bytes:
-    return data[:offset] + struct.pack(fmt, *values) + data[offset + struct.calcsize(fmt):]
+    return data[:offset] + struct.pack(fmt, *values) + data[offset + struct.calcsize(fmt) :]
 
 
 def huge_headers() -> dict[str, bytes]:
@@ -141,10 +152,15 @@ def huge_headers() -> dict[str, bytes]:
         "gif_frame_beyond_screen": patched(gif, frame + 5, "<HH", 30000, 30000),
         "bmp": patched(encode(".bmp", small), 18, "<ii", 30000, -30000),
         "webp_vp8": patched(encode(".webp", small, (cv2.IMWRITE_WEBP_QUALITY, 80)), 26, "<HH", 16000, 16000),
-        "webp_vp8l": patched(encode(".webp", small, (cv2.IMWRITE_WEBP_QUALITY, 101)), 21, "<I",
-                             16383 | (16383 << 14)),
-        "webp_vp8x": patched(encode(".webp", np.dstack([small, small[..., :1]]), (cv2.IMWRITE_WEBP_QUALITY, 80)),
-                             24, "<HBH", 29999, 0, 29999),
+        "webp_vp8l": patched(encode(".webp", small, (cv2.IMWRITE_WEBP_QUALITY, 101)), 21, "<I", 16383 | (16383 << 14)),
+        "webp_vp8x": patched(
+            encode(".webp", np.dstack([small, small[..., :1]]), (cv2.IMWRITE_WEBP_QUALITY, 80)),
+            24,
+            "<HBH",
+            29999,
+            0,
+            29999,
+        ),
     }
 
 
@@ -173,16 +189,22 @@ def tiny_png() -> bytes:
     return encode(".png", digit_ink(28))
 
 
-@pytest.mark.parametrize("data, code, detected", [
-    (b"", "empty", None),
-    (np.random.default_rng(0).bytes(4096), "unsupported_format", "unknown"),
-    (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><circle r="9"/></svg>',
-     "unsupported_format", "svg"),
-    (b"definitely a picture of a seven, honest\n", "unsupported_format", "text"),
-    (b"P5\n2 2\n255\n\x00\xff\xff\x00", "unsupported_format", "pnm"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "unsupported_format", "heic"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "unsupported_format", "pdf"),
-])
+@pytest.mark.parametrize(
+    "data, code, detected",
+    [
+        (b"", "empty", None),
+        (np.random.default_rng(0).bytes(4096), "unsupported_format", "unknown"),
+        (
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><circle r="9"/></svg>',
+            "unsupported_format",
+            "svg",
+        ),
+        (b"definitely a picture of a seven, honest\n", "unsupported_format", "text"),
+        (b"P5\n2 2\n255\n\x00\xff\xff\x00", "unsupported_format", "pnm"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "unsupported_format", "heic"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "unsupported_format", "pdf"),
+    ],
+)
 def test_bad_files_are_refused_by_content(data, code, detected):
     err = refused(data)
     assert err.code == code
@@ -199,17 +221,20 @@ def test_tiff_disguised_as_png_is_refused_by_content():
 @pytest.mark.parametrize("keep", [0.3, 0.6, 0.95])
 def test_truncated_files_are_corrupt(ext, keep):
     data = encode(ext, cv2.cvtColor(digit_ink(), cv2.COLOR_GRAY2BGR))
-    assert refused(data[:int(len(data) * keep)]).code == "corrupt"
+    assert refused(data[: int(len(data) * keep)]).code == "corrupt"
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n\x00\x00",  # signature and half a length
-    b"\xff\xd8\xff\xd9",  # SOI then EOI: no frame header
-    b"\xff\xd8\xff\xe0\x00\x10JFIF",  # a segment cut short
-    b"GIF89a\x10",
-    b"BM\x00\x00",
-    b"RIFF\x00\x00\x00\x00WEBPVP8Z",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00",  # signature and half a length
+        b"\xff\xd8\xff\xd9",  # SOI then EOI: no frame header
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",  # a segment cut short
+        b"GIF89a\x10",
+        b"BM\x00\x00",
+        b"RIFF\x00\x00\x00\x00WEBPVP8Z",
+    ],
+)
 def test_damaged_headers_are_corrupt(data):
     assert refused(data).code == "corrupt"
 
@@ -220,9 +245,13 @@ def test_oversized_file_is_refused_before_anything_else():
 
 
 def test_every_refusal_has_an_english_message():
-    for code, details in [("empty", {}), ("too_large", {"size": 1, "limit": 2}),
-                          ("too_many_pixels", {"width": 1, "height": 2, "limit": 3}),
-                          ("unsupported_format", {"detected": "svg"}), ("corrupt", {"reason": "truncated"})]:
+    for code, details in [
+        ("empty", {}),
+        ("too_large", {"size": 1, "limit": 2}),
+        ("too_many_pixels", {"width": 1, "height": 2, "limit": 3}),
+        ("unsupported_format", {"detected": "svg"}),
+        ("corrupt", {"reason": "truncated"}),
+    ]:
         message = str(pp.ImageError(code, **details))
         assert message[0].isupper() and message.endswith(".") and message.isascii()
 

@@ -1,4 +1,5 @@
 """gan_core.image_headers: what the bytes claim, checked against what OpenCV writes and decodes."""
+
 import struct
 
 import cv2
@@ -17,16 +18,25 @@ def encode(ext: str, image: np.ndarray, params=()) -> bytes:
 IMAGE = cv2.GaussianBlur(np.random.default_rng(0).integers(0, 256, (41, 67, 3), dtype=np.uint8), (7, 7), 2)
 
 
-@pytest.mark.parametrize("ext, fmt", [(".png", "png"), (".jpg", "jpeg"), (".gif", "gif"), (".bmp", "bmp"),
-                                      (".webp", "webp"), (".tif", "tiff")])
+@pytest.mark.parametrize(
+    "ext, fmt",
+    [(".png", "png"), (".jpg", "jpeg"), (".gif", "gif"), (".bmp", "bmp"), (".webp", "webp"), (".tif", "tiff")],
+)
 def test_detect_format_names_what_opencv_wrote(ext, fmt):
     assert ih.detect_format(encode(ext, IMAGE)) == fmt
 
 
-@pytest.mark.parametrize("data, name", [
-    (b"P6\n3 3\n255\n", "pnm"), (b"\x00\x00\x00\x1cftypavif", "avif"), (b"%PDF-1.4", "pdf"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "svg"), (b"hello\n", "text"), (b"\x00\x01\x02\xff", "unknown"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (b"P6\n3 3\n255\n", "pnm"),
+        (b"\x00\x00\x00\x1cftypavif", "avif"),
+        (b"%PDF-1.4", "pdf"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "svg"),
+        (b"hello\n", "text"),
+        (b"\x00\x01\x02\xff", "unknown"),
+    ],
+)
 def test_detect_format_names_the_refused(data, name):
     assert ih.detect_format(data) == name
 

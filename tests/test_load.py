@@ -9,6 +9,7 @@
 
 The server runs with the dashboard's warm-up on, as in a classroom. Nothing here asserts a time.
 """
+
 import asyncio
 import io
 from pathlib import Path
@@ -47,12 +48,15 @@ def server():
 
 # ---------------- isolation ----------------
 
+
 def _default_pair():
     """The shipped default generator and discriminator, found through the manifest (never hard-coded)."""
+
     def default(kind):
         files = weights.shipped_weights(kind=kind)
         name = next((n for n, e in files.items() if e.get("default")), next(iter(files)))
         return weights.load_model(weights.WEIGHTS_DIR / name, kind)
+
     return default("generator"), default("discriminator")
 
 
@@ -98,7 +102,8 @@ async def _isolation(url: str, payload: bytes) -> dict:
         await harness.open_page(b, url, "weights", TIMEOUT_MS)
         out["b_before"] = await _weights_page_scores(b)
         await a.locator(".st-key-weights_file_discriminator input[type=file]").set_input_files(
-            files=[{"name": "other_d.pt", "mimeType": "application/octet-stream", "buffer": payload}])
+            files=[{"name": "other_d.pt", "mimeType": "application/octet-stream", "buffer": payload}]
+        )
         # the message comes from the upload's own run; once that run is over its scores are on screen
         await a.get_by_text(t("weights.upload_ok", "en", name="other_d.pt")).wait_for(timeout=TIMEOUT_MS)
         await harness.wait_painted(a, timeout_ms=TIMEOUT_MS)
@@ -135,15 +140,26 @@ def test_weights_uploaded_in_one_session_never_reach_another(server):
     assert seen["b_after"] == shipped_scores  # ...and nowhere else
     assert seen["c"] == shipped_scores
     active, options = seen["b_choices"]
-    assert active != upload_label and upload_label not in options and len(options) == len(
-        weights.shipped_weights(kind="discriminator"))
+    assert (
+        active != upload_label
+        and upload_label not in options
+        and len(options) == len(weights.shipped_weights(kind="discriminator"))
+    )
 
 
 # ---------------- load ----------------
 
+
 def test_reduced_load_with_bomb_uploads(server):
-    result = run_load_test(server.url, server.proc.pid, sessions=SESSIONS, duration_s=150, iterations=1,
-                           bombs=BOMBS, page_timeout_s=TIMEOUT_MS / 1000)
+    result = run_load_test(
+        server.url,
+        server.proc.pid,
+        sessions=SESSIONS,
+        duration_s=150,
+        iterations=1,
+        bombs=BOMBS,
+        page_timeout_s=TIMEOUT_MS / 1000,
+    )
     print("\n" + result.table())  # the figures, for the CI log (-s or -rA)
     assert result.failures == []
     assert result.failed_page_loads == 0

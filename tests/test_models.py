@@ -3,20 +3,31 @@ from torch import nn
 
 from gan_core.models import FEATURE_DIM, ConvDiscriminator, ConvGenerator
 
+
 # The course notebook's classes, verbatim apart from set_seed: their keys are the course-format contract.
 class NotebookGenerator(nn.Module):
     def __init__(self, latent_dim):
         super().__init__()
         self.layers = nn.Sequential(
-            nn.Linear(latent_dim, 4 * 4 * 512, bias=False), nn.BatchNorm1d(4 * 4 * 512), nn.LeakyReLU(0.2),
+            nn.Linear(latent_dim, 4 * 4 * 512, bias=False),
+            nn.BatchNorm1d(4 * 4 * 512),
+            nn.LeakyReLU(0.2),
             nn.Unflatten(1, (512, 4, 4)),
-            nn.Conv2d(512, 256, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
-            nn.Upsample(scale_factor=1.75, mode='nearest'),
-            nn.Conv2d(256, 128, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
-            nn.Upsample(scale_factor=2, mode='nearest'),
-            nn.Conv2d(128, 64, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(64), nn.LeakyReLU(0.2),
-            nn.Upsample(scale_factor=2, mode='nearest'),
-            nn.Conv2d(64, 1, kernel_size=3, padding=1), nn.Tanh())
+            nn.Conv2d(512, 256, kernel_size=3, padding=1, bias=False),
+            nn.BatchNorm2d(256),
+            nn.LeakyReLU(0.2),
+            nn.Upsample(scale_factor=1.75, mode="nearest"),
+            nn.Conv2d(256, 128, kernel_size=3, padding=1, bias=False),
+            nn.BatchNorm2d(128),
+            nn.LeakyReLU(0.2),
+            nn.Upsample(scale_factor=2, mode="nearest"),
+            nn.Conv2d(128, 64, kernel_size=3, padding=1, bias=False),
+            nn.BatchNorm2d(64),
+            nn.LeakyReLU(0.2),
+            nn.Upsample(scale_factor=2, mode="nearest"),
+            nn.Conv2d(64, 1, kernel_size=3, padding=1),
+            nn.Tanh(),
+        )
 
     def forward(self, x):
         return self.layers(x)
@@ -26,10 +37,18 @@ class NotebookDiscriminator(nn.Module):
     def __init__(self):
         super().__init__()
         self.layers = nn.Sequential(
-            nn.Conv2d(1, 64, kernel_size=3, padding=1, stride=2), nn.LeakyReLU(0.2),
-            nn.Conv2d(64, 128, kernel_size=3, padding=1, stride=2), nn.LeakyReLU(0.2), nn.BatchNorm2d(128),
-            nn.Conv2d(128, 256, kernel_size=3, padding=1, stride=2), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
-            nn.Flatten(start_dim=1, end_dim=-1), nn.Linear(256 * 4 * 4, 1), nn.Sigmoid())
+            nn.Conv2d(1, 64, kernel_size=3, padding=1, stride=2),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(64, 128, kernel_size=3, padding=1, stride=2),
+            nn.LeakyReLU(0.2),
+            nn.BatchNorm2d(128),
+            nn.Conv2d(128, 256, kernel_size=3, padding=1, stride=2),
+            nn.BatchNorm2d(256),
+            nn.LeakyReLU(0.2),
+            nn.Flatten(start_dim=1, end_dim=-1),
+            nn.Linear(256 * 4 * 4, 1),
+            nn.Sigmoid(),
+        )
 
     def forward(self, x):
         return self.layers(x)

@@ -51,5 +51,4 @@ def test_ood_report_protocol(tiny_pair):
     assert row["feature_norm_auroc"] == pytest.approx(auroc(norms_in, norms_out))
     # reproducible
     again = ood_report(generator, discriminator, n=n, seed=3)
-    np.testing.assert_allclose(again.drop(columns="group").to_numpy(float),
-                               table.drop(columns="group").to_numpy(float))
+    np.testing.assert_allclose(again.drop(columns="group").to_numpy(float), table.drop(columns="group").to_numpy(float))

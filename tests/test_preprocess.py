@@ -1,5 +1,6 @@
 """gan_core.preprocess on good input: formats and headers, the two pipelines against their references,
 compositing, the drawing canvas. Hostile input lives in test_hostile_images.py."""
+
 import os
 from pathlib import Path
 
@@ -33,12 +34,18 @@ def digit(index: int = 0) -> np.ndarray:
 
 
 # ---- format and header ----
-@pytest.mark.parametrize("ext, fmt, params", [
-    (".png", "png", ()), (".jpg", "jpeg", ()), (".jpg", "jpeg", (cv2.IMWRITE_JPEG_PROGRESSIVE, 1)),
-    (".bmp", "bmp", ()), (".gif", "gif", ()),
-    (".webp", "webp", (cv2.IMWRITE_WEBP_QUALITY, 80)),  # lossy: VP8 chunk
-    (".webp", "webp", (cv2.IMWRITE_WEBP_QUALITY, 101)),  # lossless: VP8L chunk
-])
+@pytest.mark.parametrize(
+    "ext, fmt, params",
+    [
+        (".png", "png", ()),
+        (".jpg", "jpeg", ()),
+        (".jpg", "jpeg", (cv2.IMWRITE_JPEG_PROGRESSIVE, 1)),
+        (".bmp", "bmp", ()),
+        (".gif", "gif", ()),
+        (".webp", "webp", (cv2.IMWRITE_WEBP_QUALITY, 80)),  # lossy: VP8 chunk
+        (".webp", "webp", (cv2.IMWRITE_WEBP_QUALITY, 101)),  # lossless: VP8L chunk
+    ],
+)
 def test_sniff_and_header_match_the_real_size(ext, fmt, params):
     data = encode(ext, smooth(37, 53), params)
     assert pp.sniff_format(data) == fmt
@@ -188,5 +195,8 @@ def test_image_error_survives_pickling():
     import pickle
 
     err = pickle.loads(pickle.dumps(pp.ImageError("unsupported_format", detected="svg")))
-    assert (err.code, err.details, str(err)) == ("unsupported_format", {"detected": "svg"},
-                                                 str(pp.ImageError("unsupported_format", detected="svg")))
+    assert (err.code, err.details, str(err)) == (
+        "unsupported_format",
+        {"detected": "svg"},
+        str(pp.ImageError("unsupported_format", detected="svg")),
+    )

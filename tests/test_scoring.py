@@ -19,8 +19,9 @@ def test_score_batch_matches_the_model_forward(tiny_pair):
 def test_results_do_not_depend_on_batch_size(tiny_pair):
     _, discriminator = tiny_pair
     x = torch.randn(20, 1, 28, 28)
-    np.testing.assert_allclose(score_batch(discriminator, x, 1)["logit"], score_batch(discriminator, x, 256)["logit"],
-                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        score_batch(discriminator, x, 1)["logit"], score_batch(discriminator, x, 256)["logit"], rtol=1e-5, atol=1e-5
+    )
 
 
 def test_outputs_give_features_and_logits(tiny_pair):
@@ -54,14 +55,18 @@ def test_score_groups_gives_each_group_its_own_scores(tiny_pair):
     # float32 rounding that moves with a batch's size in oneDNN's kernels).
     _, discriminator = tiny_pair
     rng = torch.Generator().manual_seed(3)
-    groups = {"a": torch.randn(5, 1, 28, 28, generator=rng), "empty": torch.zeros(0, 1, 28, 28),
-              "b": torch.rand(4, 1, 28, 28, generator=rng)}
+    groups = {
+        "a": torch.randn(5, 1, 28, 28, generator=rng),
+        "empty": torch.zeros(0, 1, 28, 28),
+        "b": torch.rand(4, 1, 28, 28, generator=rng),
+    }
     frame = score_groups(discriminator, groups, batch_size=3)
     for name, images in groups.items():
         rows = frame[frame.group == name]
         assert rows["index"].tolist() == list(range(len(images)))
-        np.testing.assert_allclose(rows["logit"].to_numpy(), score_batch(discriminator, images, 3)["logit"],
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            rows["logit"].to_numpy(), score_batch(discriminator, images, 3)["logit"], rtol=1e-5, atol=1e-6
+        )
 
 
 def test_summary_share_above_half_counts_correctly():

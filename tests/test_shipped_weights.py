@@ -1,5 +1,6 @@
 """The shipped weights tell the lesson: the default pair reproduces the notebook's observations, the jointly trained
 discriminator does not. Thresholds are the ones the project promised (issue 2), not the measured values."""
+
 import pytest
 
 from gan_core import data, notebook, scoring, weights

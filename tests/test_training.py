@@ -8,8 +8,9 @@ def _real(n=96):
 
 
 def test_dcgan_is_reproducible_from_its_seed(tmp_path):
-    _, _, log_a = training.train_dcgan(_real(), epochs=1, seed=5, batch_size=32, progress=False,
-                                       checkpoint_dir=tmp_path)
+    _, _, log_a = training.train_dcgan(
+        _real(), epochs=1, seed=5, batch_size=32, progress=False, checkpoint_dir=tmp_path
+    )
     _, _, log_b = training.train_dcgan(_real(), epochs=1, seed=5, batch_size=32, progress=False)
     _, _, log_c = training.train_dcgan(_real(), epochs=1, seed=6, batch_size=32, progress=False)
     assert log_a.rows == log_b.rows and log_a.rows != log_c.rows

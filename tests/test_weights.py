@@ -9,8 +9,16 @@ import pytest
 import torch
 
 from gan_core.models import ConvDiscriminator
-from gan_core.weights import (WeightsError, load_model, model_from_bytes, read_state_dict, save_state_dict,
-                              shipped_weights, validate_state_dict, write_manifest)
+from gan_core.weights import (
+    WeightsError,
+    load_model,
+    model_from_bytes,
+    read_state_dict,
+    save_state_dict,
+    shipped_weights,
+    validate_state_dict,
+    write_manifest,
+)
 
 
 def _pt_bytes(obj) -> bytes:
@@ -86,16 +94,20 @@ def test_integer_tensors_where_floats_belong_are_refused(state):
 
 
 def test_half_precision_weights_are_accepted_as_floats(state):
-    model = model_from_bytes(_pt_bytes({k: v.half() if v.is_floating_point() else v for k, v in state.items()}),
-                             "discriminator")
+    model = model_from_bytes(
+        _pt_bytes({k: v.half() if v.is_floating_point() else v for k, v in state.items()}), "discriminator"
+    )
     assert model.layers[0].weight.dtype == torch.float32
 
 
-@pytest.mark.parametrize("data, code", [
-    (b"", "empty"),
-    (b"hello, this is text", "not_weights"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(100), "not_weights"),
-])
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"", "empty"),
+        (b"hello, this is text", "not_weights"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "not_weights"),
+    ],
+)
 def test_non_weights_files(data, code):
     assert _refused(data).code == code
 
@@ -142,8 +154,10 @@ def test_payload_refused_even_when_env_forces_unsafe_loading(tmp_path):
     """TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD only overrides call sites that do not pass weights_only: ours do."""
     marker, evil = tmp_path / "pwned", tmp_path / "evil.pt"
     evil.write_bytes(_pt_bytes({"layers.0.weight": _CreatesFile(str(marker))}))
-    code = ("import sys; from gan_core.weights import load_model, WeightsError\n"
-            "try:\n    load_model(sys.argv[1], 'discriminator')\nexcept WeightsError as e:\n    print(e.code)")
+    code = (
+        "import sys; from gan_core.weights import load_model, WeightsError\n"
+        "try:\n    load_model(sys.argv[1], 'discriminator')\nexcept WeightsError as e:\n    print(e.code)"
+    )
     env = {**os.environ, "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1", "OMP_NUM_THREADS": "1"}
     out = subprocess.run([sys.executable, "-c", code, str(evil)], env=env, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() in {"unsafe", "corrupt"}, out.stderr

@@ -1,4 +1,5 @@
 """Score distributions: D(x) per group, binned on the server, with the notebook's examples and the student's images."""
+
 import pandas as pd
 import streamlit as st
 
@@ -14,11 +15,19 @@ st.markdown(t("dist.intro"))
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 2])
-    n = c1.select_slider(t("dist.n"), N_CHOICES, value=500, key="dist_n", help=t("dist.n_help"),
-                         persist_state="session")
+    n = c1.select_slider(
+        t("dist.n"), N_CHOICES, value=500, key="dist_n", help=t("dist.n_help"), persist_state="session"
+    )
     seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="dist_seed", persist_state="session")
-    column = c3.radio(t("dist.axis"), ["probability", "logit"], format_func=option_text("axis."), horizontal=True,
-                      key="dist_axis", help=t("dist.axis_help"), persist_state="session")
+    column = c3.radio(
+        t("dist.axis"),
+        ["probability", "logit"],
+        format_func=option_text("axis."),
+        horizontal=True,
+        key="dist_axis",
+        help=t("dist.axis_help"),
+        persist_state="session",
+    )
 
 with st.spinner(t("dist.computing")):
     scores = cache.group_scores(n, seed)
@@ -27,8 +36,11 @@ chosen = st.multiselect(t("dist.groups"), list(labels), default=list(labels), fo
 scores = scores[scores["group"].isin(chosen)]
 
 example_images, example_scores = cache.notebook_examples()
-marks = [pd.DataFrame({"label": [t(f"example.{name}") for name in example_scores["name"]],
-                       "value": example_scores[column].to_numpy()})]
+marks = [
+    pd.DataFrame(
+        {"label": [t(f"example.{name}") for name in example_scores["name"]], "value": example_scores[column].to_numpy()}
+    )
+]
 mine = my_images.entries()[-MAX_MARKED:]
 if mine:
     mine_scores = cache.score_images(my_images.model_inputs()[-MAX_MARKED:])
@@ -45,18 +57,31 @@ st.altair_chart(charts.distribution_chart(bins, marks, column, edges), width="st
 summary = summarise(scores)
 summary["group"] = summary["group"].map(labels)
 st.subheader(t("dist.summary"))
-st.dataframe(summary, hide_index=True, column_config={
-    "group": t("table.group"), "n": t("table.n"),
-    "mean": st.column_config.NumberColumn(t("table.mean"), format="%.4f"),
-    "median": st.column_config.NumberColumn(t("table.median"), format="%.4f"),
-    "share_above_half": st.column_config.NumberColumn(t("table.share_above_half"), format="percent"),
-    "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.3f")})
+st.dataframe(
+    summary,
+    hide_index=True,
+    column_config={
+        "group": t("table.group"),
+        "n": t("table.n"),
+        "mean": st.column_config.NumberColumn(t("table.mean"), format="%.4f"),
+        "median": st.column_config.NumberColumn(t("table.median"), format="%.4f"),
+        "share_above_half": st.column_config.NumberColumn(t("table.share_above_half"), format="percent"),
+        "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.3f"),
+    },
+)
 d1, d2, d3 = st.columns(3)
-for col, label, frame, name in ((d1, "dist.download_summary", summary, "summary"),
-                                (d2, "dist.download_bins", bins, f"histogram_{column}"),
-                                (d3, "dist.download_scores", scores, "scores")):
-    col.download_button(t(label), frame.to_csv(index=False).encode(), f"{name}_n{n}_seed{seed}.csv", "text/csv",
-                        icon=":material/download:")
+for col, label, frame, name in (
+    (d1, "dist.download_summary", summary, "summary"),
+    (d2, "dist.download_bins", bins, f"histogram_{column}"),
+    (d3, "dist.download_scores", scores, "scores"),
+):
+    col.download_button(
+        t(label),
+        frame.to_csv(index=False).encode(),
+        f"{name}_n{n}_seed{seed}.csv",
+        "text/csv",
+        icon=":material/download:",
+    )
 
 st.subheader(t("dist.examples_title"))
 st.caption(t("dist.examples_text"))

@@ -1,5 +1,6 @@
 """Feature space: why D scores inputs it never saw arbitrarily. PCA of D's features, logit vs distance from the
 head's line, OOD metrics of feature-space detectors, and fooling images climbed from noise."""
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -32,7 +33,8 @@ entries = my_images.entries()
 mine = None
 if entries:
     mine = cache.feature_points(my_images.model_inputs(), view).assign(
-        label=t("fs.mine"), name=[my_images.label(e) for e in entries])
+        label=t("fs.mine"), name=[my_images.label(e) for e in entries]
+    )
 
 views_box = st.container()  # drawn after the fooling controls below, so the path can appear in both views
 
@@ -40,8 +42,15 @@ st.header(t("fs.fool_title"))
 st.markdown(t("fs.fool_intro"))
 f1, f2, f3 = st.columns([1, 2, 1])
 fool_seed = f1.number_input(t("fs.fool_seed"), 0, 2**31 - 1, 0, key="fs_fool_seed", persist_state="session")
-steps = f2.slider(t("fs.fool_steps"), 0, MAX_STEPS, cache.FOOLING_STEPS, key="fs_fool_steps", persist_state="session",
-                  help=t("fs.fool_steps_help", size=cache.FOOLING_STEP_SIZE))
+steps = f2.slider(
+    t("fs.fool_steps"),
+    0,
+    MAX_STEPS,
+    cache.FOOLING_STEPS,
+    key="fs_fool_steps",
+    persist_state="session",
+    help=t("fs.fool_steps_help", size=cache.FOOLING_STEP_SIZE),
+)
 show_path = f3.toggle(t("fs.fool_show"), value=True, key="fs_fool_show", persist_state="session")
 fool_images, path = cache.fooling_path(fool_seed, steps, view)
 path = path.assign(label=t("fs.fooling"))
@@ -49,37 +58,58 @@ g1, g2, g3, g4 = st.columns([1, 1, 1, 2])
 pictures.show(g1, fool_images[0], 5, caption=t("fs.fool_start", p=path["probability"].iloc[0]))
 pictures.show(g2, fool_images[-1], 5, caption=t("fs.fool_end", k=steps, p=path["probability"].iloc[-1]))
 change = fool_images[-1] - fool_images[0]
-pictures.show(g3, change / max(float(np.abs(change).max()), 1e-6), 5,
-              caption=t("fs.fool_change", linf=float(np.abs(change).max())))
+pictures.show(
+    g3,
+    change / max(float(np.abs(change).max()), 1e-6),
+    5,
+    caption=t("fs.fool_change", linf=float(np.abs(change).max())),
+)
 reached = np.flatnonzero(path["probability"].to_numpy() >= 0.9)
 with g4:
-    st.metric(t("fs.fool_metric", k=steps), f"{path['probability'].iloc[-1]:.4f}",
-              delta=f"{path['probability'].iloc[-1] - path['probability'].iloc[0]:+.4f}")
+    st.metric(
+        t("fs.fool_metric", k=steps),
+        f"{path['probability'].iloc[-1]:.4f}",
+        delta=f"{path['probability'].iloc[-1] - path['probability'].iloc[0]:+.4f}",
+    )
     st.caption(t("fs.fool_reached", step=int(reached[0])) if reached.size else t("fs.fool_not_reached"))
 st.markdown(f"**{t('fs.fool_chart_title')}**")
 st.altair_chart(feature_charts.fooling_chart(path), width="stretch")
 shown_path = path if show_path else None
 
 
-
 @st.fragment  # switching the PCA fit redraws only this chart, not the page
 def pca_view(mine, shown_path) -> None:
-    fit = st.radio(t("fs.fit"), cache.FIT_CHOICES, format_func=option_text("fs.fit_"), horizontal=True,
-                   key="fs_fit", persist_state="session", help=t("fs.fit_help"))
+    fit = st.radio(
+        t("fs.fit"),
+        cache.FIT_CHOICES,
+        format_func=option_text("fs.fit_"),
+        horizontal=True,
+        key="fs_fit",
+        persist_state="session",
+        help=t("fs.fit_help"),
+    )
     pca = view["pcas"][fit]
     ratio = pca.explained_variance_ratio_
-    st.markdown(t("fs.explained", pc1=100 * ratio[0], pc2=100 * ratio[1], total=100 * ratio.sum(),
-                  fit=t(f"fs.fit_{fit}")))
+    st.markdown(
+        t("fs.explained", pc1=100 * ratio[0], pc2=100 * ratio[1], total=100 * ratio.sum(), fit=t(f"fs.fit_{fit}"))
+    )
     chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view["w"], view["b"], groups, mine, shown_path)
     st.altair_chart(chart, width="content", key="fs_pca_chart")
     if not has_boundary:
         st.caption(t("fs.no_boundary"))
     if mine is not None:  # the diamonds' numbers, as HTML (names findable on the page)
-        st.table(pd.DataFrame({
-            t("table.name"): mine["name"], "D(x)": mine["probability"].map("{:.4f}".format),
-            t("table.logit"): mine["logit"].map("{:.2f}".format),
-            t("fs.orthogonal_short"): mine["orthogonal_norm"].map("{:.1f}".format),
-            "PC1": mine[f"{fit}_pc1"].map("{:.1f}".format), "PC2": mine[f"{fit}_pc2"].map("{:.1f}".format)}))
+        st.table(
+            pd.DataFrame(
+                {
+                    t("table.name"): mine["name"],
+                    "D(x)": mine["probability"].map("{:.4f}".format),
+                    t("table.logit"): mine["logit"].map("{:.2f}".format),
+                    t("fs.orthogonal_short"): mine["orthogonal_norm"].map("{:.1f}".format),
+                    "PC1": mine[f"{fit}_pc1"].map("{:.1f}".format),
+                    "PC2": mine[f"{fit}_pc2"].map("{:.1f}".format),
+                }
+            )
+        )
 
 
 with views_box:
@@ -88,8 +118,9 @@ with views_box:
     with left:
         pca_view(mine, shown_path)
     with right:
-        st.altair_chart(feature_charts.decomposition_chart(points, groups, mine, shown_path), width="stretch",
-                        key="fs_decomp_chart")
+        st.altair_chart(
+            feature_charts.decomposition_chart(points, groups, mine, shown_path), width="stretch", key="fs_decomp_chart"
+        )
     st.caption(t("fs.cap_note", per_group=view["per_group"], cap=SCATTER_CAP, n=n))
     with st.expander(t("fs.how_to_read")):
         st.markdown(t("fs.reading_views"))
@@ -98,18 +129,40 @@ with views_box:
 
 st.header(t("fs.metrics_title"))
 metrics = view["metrics"].assign(group=lambda f: f["group"].map(label_of))
-st.dataframe(metrics.drop(columns=["n_in", "n_out"]), hide_index=True, column_config={
-    "group": t("table.group"),
-    **{f"{d}_{m}": st.column_config.NumberColumn(t(f"fs.col_{m}", detector=t(f"fs.det_{d}")), format="%.3f")
-       for d in DETECTORS for m in ("auroc", "fpr95")}})
+st.dataframe(
+    metrics.drop(columns=["n_in", "n_out"]),
+    hide_index=True,
+    column_config={
+        "group": t("table.group"),
+        **{
+            f"{d}_{m}": st.column_config.NumberColumn(t(f"fs.col_{m}", detector=t(f"fs.det_{d}")), format="%.3f")
+            for d in DETECTORS
+            for m in ("auroc", "fpr95")
+        },
+    },
+)
 far = view["metrics"][view["metrics"]["group"].isin(FAR_GROUPS)]
 if len(far):
     means = {d: float(far[f"{d}_auroc"].mean()) for d in DETECTORS}
     best = max(means["mahalanobis"], means["knn"])
     verdict = "fs.verdict_features" if best > means["raw_score"] + 0.02 else "fs.verdict_raw"
-    st.markdown(t("fs.metrics_summary", raw=means["raw_score"], maha=means["mahalanobis"], knn=means["knn"],
-                  norm=means["feature_norm"]) + " " + t(verdict))
+    st.markdown(
+        t(
+            "fs.metrics_summary",
+            raw=means["raw_score"],
+            maha=means["mahalanobis"],
+            knn=means["knn"],
+            norm=means["feature_norm"],
+        )
+        + " "
+        + t(verdict)
+    )
 with st.expander(t("fs.metrics_how")):
     st.markdown(t("fs.metrics_definitions", n=n))
-st.download_button(t("fs.download_metrics"), view["metrics"].to_csv(index=False).encode(),
-                   f"ood_metrics_n{n}_seed{seed}.csv", "text/csv", icon=":material/download:")
+st.download_button(
+    t("fs.download_metrics"),
+    view["metrics"].to_csv(index=False).encode(),
+    f"ood_metrics_n{n}_seed{seed}.csv",
+    "text/csv",
+    icon=":material/download:",
+)

@@ -1,4 +1,5 @@
 """Interpolation: mix two latent noises, watch the digit morph and D's score along the path."""
+
 import secrets
 
 import numpy as np
@@ -21,26 +22,60 @@ st.markdown(t("interp.intro"))
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([1, 1, 2])
-    seed1 = c1.number_input(t("interp.seed1"), 0, 2**31 - 1, NOTEBOOK_SEED, key="interp_seed1",
-                            help=t("interp.seed1_help"), persist_state="session")
-    seed2 = c2.number_input(t("interp.seed2"), 0, 2**31 - 1, NOTEBOOK_SEED, key="interp_seed2",
-                            help=t("interp.seed2_help"), persist_state="session")
+    seed1 = c1.number_input(
+        t("interp.seed1"),
+        0,
+        2**31 - 1,
+        NOTEBOOK_SEED,
+        key="interp_seed1",
+        help=t("interp.seed1_help"),
+        persist_state="session",
+    )
+    seed2 = c2.number_input(
+        t("interp.seed2"),
+        0,
+        2**31 - 1,
+        NOTEBOOK_SEED,
+        key="interp_seed2",
+        help=t("interp.seed2_help"),
+        persist_state="session",
+    )
     with c3:
-        mode = st.radio(t("interp.mode"), ["linear", "spherical"], format_func=option_text("interp.mode_"),
-                        horizontal=True, key="interp_mode", help=t("interp.mode_help"), persist_state="session")
+        mode = st.radio(
+            t("interp.mode"),
+            ["linear", "spherical"],
+            format_func=option_text("interp.mode_"),
+            horizontal=True,
+            key="interp_mode",
+            help=t("interp.mode_help"),
+            persist_state="session",
+        )
         b1, b2 = st.columns(2)
-        b1.button(t("interp.random_pair"), icon=":material/casino:", key="interp_random",
-                  on_click=lambda: _set_seeds(secrets.randbelow(10_000), secrets.randbelow(10_000)))
-        b2.button(t("interp.notebook_pair"), icon=":material/restart_alt:", key="interp_reset",
-                  on_click=lambda: _set_seeds(NOTEBOOK_SEED, NOTEBOOK_SEED))
+        b1.button(
+            t("interp.random_pair"),
+            icon=":material/casino:",
+            key="interp_random",
+            on_click=lambda: _set_seeds(secrets.randbelow(10_000), secrets.randbelow(10_000)),
+        )
+        b2.button(
+            t("interp.notebook_pair"),
+            icon=":material/restart_alt:",
+            key="interp_reset",
+            on_click=lambda: _set_seeds(NOTEBOOK_SEED, NOTEBOOK_SEED),
+        )
 spherical = mode == "spherical"
 
 st.subheader(t("interp.strip_title"))
 strip_images, strip_scores = cache.interpolate(seed1, seed2, STRIP_ALPHAS, spherical)
 for col, image, row in zip(st.columns(len(STRIP_ALPHAS)), strip_images, strip_scores.itertuples()):
     pictures.show(col, image, 5, t("interp.caption", alpha=row.alpha, p=row.probability))
-st.download_button(t("interp.download_strip"), pictures.png_bytes(pictures.strip(strip_images, 6)),
-                   f"interpolation_{seed1}_{seed2}_{mode}.png", "image/png", icon=":material/download:")
+st.download_button(
+    t("interp.download_strip"),
+    pictures.png_bytes(pictures.strip(strip_images, 6)),
+    f"interpolation_{seed1}_{seed2}_{mode}.png",
+    "image/png",
+    icon=":material/download:",
+)
 
 
 @st.fragment
@@ -52,14 +87,27 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
     left, right = st.columns([1, 2])
     with left:
         pictures.show(st, images[i], 9, t("interp.current", alpha=alpha))
-        st.metric(t("interp.score"), f"{path['probability'].iloc[i]:.4f}",
-                  help=t("interp.logit_is", logit=float(path["logit"].iloc[i])))
-        st.download_button(t("interp.download_image"), pictures.png_bytes(pictures.model_view(images[i], 9)),
-                           f"interpolation_alpha_{alpha:.3f}.png", "image/png", key="interp_dl_image")
+        st.metric(
+            t("interp.score"),
+            f"{path['probability'].iloc[i]:.4f}",
+            help=t("interp.logit_is", logit=float(path["logit"].iloc[i])),
+        )
+        st.download_button(
+            t("interp.download_image"),
+            pictures.png_bytes(pictures.model_view(images[i], 9)),
+            f"interpolation_alpha_{alpha:.3f}.png",
+            "image/png",
+            key="interp_dl_image",
+        )
     with right:
         st.altair_chart(charts.path_chart(path, alpha), width="stretch", height=320)
-        st.download_button(t("interp.download_path"), path.to_csv(index=False).encode(),
-                           f"interpolation_path_{seed1}_{seed2}_{mode}.csv", "text/csv", key="interp_dl_path")
+        st.download_button(
+            t("interp.download_path"),
+            path.to_csv(index=False).encode(),
+            f"interpolation_path_{seed1}_{seed2}_{mode}.csv",
+            "text/csv",
+            key="interp_dl_path",
+        )
 
 
 alpha_explorer(seed1, seed2, spherical, mode)

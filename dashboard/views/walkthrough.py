@@ -1,4 +1,5 @@
 """Home: the lesson in order, each step linking to its page, and a "predict, then reveal" prompt."""
+
 import streamlit as st
 
 from dashboard import cache, pictures
@@ -36,8 +37,13 @@ def predict_then_reveal() -> None:
             prob = float(scores.set_index("name").loc[name, "probability"])
             with col:
                 pictures.show(st, images[name], caption=t(f"example.{name}"))
-                st.metric(t("walk.real_score"), f"{prob:.4f}", delta=f"{prob - guess:+.2f}",
-                          delta_color="off", help=t("walk.delta_help"))
+                st.metric(
+                    t("walk.real_score"),
+                    f"{prob:.4f}",
+                    delta=f"{prob - guess:+.2f}",
+                    delta_color="off",
+                    help=t("walk.delta_help"),
+                )
         st.info(t("walk.after_reveal"))
 
 

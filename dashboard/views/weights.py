@@ -1,4 +1,5 @@
 """Weights: which generator and discriminator are active (shipped or uploaded), the model card, loss curves, samples."""
+
 import hashlib
 
 import pandas as pd
@@ -20,7 +21,9 @@ def _choice_label(kind: str, wid: str) -> str:
     if entry.get("phase") == 1 and "epoch" in entry:
         return t("weights.choice_joint", name=wid, epoch=entry["epoch"])
     if "generator_epoch" in entry:
-        return t("weights.choice_phase2", name=wid, generator_epoch=entry["generator_epoch"], seed=entry.get("seed", "?"))
+        return t(
+            "weights.choice_phase2", name=wid, generator_epoch=entry["generator_epoch"], seed=entry.get("seed", "?")
+        )
     return t("weights.choice_shipped", name=wid, phase=entry.get("phase", "?"), seed=entry.get("seed", "?"))
 
 
@@ -28,8 +31,14 @@ def _pick(kind: str) -> None:
     key = f"weights_pick_{kind}"
     st.session_state[key] = cache.active(kind).wid  # the widget always shows what is active (uploads switch it)
     labels = {wid: _choice_label(kind, wid) for wid in cache.weight_choices(kind)}
-    st.selectbox(t(f"weights.active_{kind}"), list(labels), format_func=labels.get, key=key,
-                 on_change=lambda: cache.set_active(kind, st.session_state[key]), help=t(f"weights.help_{kind}"))
+    st.selectbox(
+        t(f"weights.active_{kind}"),
+        list(labels),
+        format_func=labels.get,
+        key=key,
+        on_change=lambda: cache.set_active(kind, st.session_state[key]),
+        help=t(f"weights.help_{kind}"),
+    )
 
 
 def _upload(kind: str) -> None:
@@ -88,8 +97,14 @@ for path in logs:
     except Exception:  # a malformed log must not take the page down
         st.warning(t("weights.bad_log", name=path.name))
         continue
-    st.download_button(t("weights.download_log", name=path.name), path.read_bytes(), path.name, "text/csv",
-                       key=f"weights_dl_{path.name}", icon=":material/download:")
+    st.download_button(
+        t("weights.download_log", name=path.name),
+        path.read_bytes(),
+        path.name,
+        "text/csv",
+        key=f"weights_dl_{path.name}",
+        icon=":material/download:",
+    )
 
 st.subheader(t("weights.grid_title"))
 grid_file = WEIGHTS_DIR / "sample_grid.png"

@@ -1,4 +1,5 @@
 """Your images: upload or draw, see each preprocessing step, the score, and where it falls against each group."""
+
 import pandas as pd
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
@@ -11,15 +12,27 @@ REFERENCE_N, REFERENCE_SEED = 1000, 0  # the group scores each image's percentil
 
 st.title(t("mine.title"))
 st.markdown(t("mine.intro"))
-pipeline = st.radio(t("mine.pipeline"), ["notebook", "mnist"], format_func=option_text("mine.pipeline_"),
-                    horizontal=True, key="mine_pipeline", help=t("mine.pipeline_help"), persist_state="session")
+pipeline = st.radio(
+    t("mine.pipeline"),
+    ["notebook", "mnist"],
+    format_func=option_text("mine.pipeline_"),
+    horizontal=True,
+    key="mine_pipeline",
+    help=t("mine.pipeline_help"),
+    persist_state="session",
+)
 
 upload_tab, draw_tab = st.tabs([t("mine.tab_upload"), t("mine.tab_draw")])
 with upload_tab:
     # A new key empties the uploader when the student clears the list (else its files would come straight back).
     round_ = st.session_state.get("mine_uploader_round", 0)
-    files = st.file_uploader(t("mine.uploader"), type=FILE_TYPES, accept_multiple_files=True,
-                             key=f"mine_files_{round_}", help=t("mine.uploader_help"))
+    files = st.file_uploader(
+        t("mine.uploader"),
+        type=FILE_TYPES,
+        accept_multiple_files=True,
+        key=f"mine_files_{round_}",
+        help=t("mine.uploader_help"),
+    )
     for file in files or []:
         try:
             my_images.add_upload(file.name, file.getvalue(), pipeline)
@@ -30,8 +43,16 @@ with draw_tab:
     st.caption(t("mine.draw_help"))
     canvas_col, preview_col = st.columns([3, 2])
     with canvas_col:
-        drawing = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", width=280,
-                            height=280, drawing_mode="freedraw", return_image_data=True, key="mine_canvas")
+        drawing = st_canvas(
+            stroke_width=18,
+            stroke_color="#FFFFFF",
+            background_color="#000000",
+            width=280,
+            height=280,
+            drawing_mode="freedraw",
+            return_image_data=True,
+            key="mine_canvas",
+        )
     rgba = drawing.image_data
     if rgba is not None and rgba[..., :3].max() > 0:
         try:
@@ -42,8 +63,9 @@ with draw_tab:
             p = float(cache.score_images(entry["model_input"][None])["probability"].iloc[0])
             pictures.show(preview_col, entry["model_input"], caption=t("mine.model_view"))
             preview_col.metric(t("mine.score"), f"{p:.4f}")
-            if preview_col.button(t("mine.keep_drawing"), icon=":material/add:", key="mine_keep",
-                                  disabled=my_images.has(entry["id"])):
+            if preview_col.button(
+                t("mine.keep_drawing"), icon=":material/add:", key="mine_keep", disabled=my_images.has(entry["id"])
+            ):
                 my_images.add(entry)
                 st.rerun()
 
@@ -72,17 +94,27 @@ for i in reversed(range(len(items))):
             for note in entry["notes"]:
                 st.caption(t("mine.note", note=note_text(note)))
 
-table = pd.DataFrame({t("table.name"): [e["name"] for e in items],
-                      t("table.source"): [t("mine.source_" + e["source"]) for e in items],
-                      t("table.pipeline"): [t("mine.pipeline_" + e["pipeline"]) for e in items],
-                      t("table.probability"): scores["probability"], t("table.logit"): scores["logit"],
-                      **{t("table.percentile", group=group_labels[g]): pct[g].round(1) for g in pct.columns}})
+table = pd.DataFrame(
+    {
+        t("table.name"): [e["name"] for e in items],
+        t("table.source"): [t("mine.source_" + e["source"]) for e in items],
+        t("table.pipeline"): [t("mine.pipeline_" + e["pipeline"]) for e in items],
+        t("table.probability"): scores["probability"],
+        t("table.logit"): scores["logit"],
+        **{t("table.percentile", group=group_labels[g]): pct[g].round(1) for g in pct.columns},
+    }
+)
 st.subheader(t("mine.table_title"))
 st.caption(t("mine.table_caption", n=REFERENCE_N))
 st.dataframe(table, hide_index=True)
 d1, d2 = st.columns(2)
-d1.download_button(t("mine.download_csv"), table.to_csv(index=False).encode(), "my_images_scores.csv", "text/csv",
-                   icon=":material/download:")
+d1.download_button(
+    t("mine.download_csv"),
+    table.to_csv(index=False).encode(),
+    "my_images_scores.csv",
+    "text/csv",
+    icon=":material/download:",
+)
 
 
 def _clear() -> None:

@@ -1,4 +1,5 @@
 """Discriminator zoo: every shipped discriminator (and the student's uploaded one) scoring the same groups."""
+
 import streamlit as st
 
 from dashboard import cache, feature_charts
@@ -12,9 +13,15 @@ st.markdown(t("zoo.intro"))
 c1, c2, c3 = st.columns([2, 1, 2])
 n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="zoo_n", persist_state="session")
 seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="zoo_seed", persist_state="session")
-column = c3.radio(t("dist.axis"), ["mean", "mean_logit"], horizontal=True, key="zoo_axis", persist_state="session",
-                  format_func=option_text("zoo.axis_"),
-                  help=t("zoo.axis_help"))
+column = c3.radio(
+    t("dist.axis"),
+    ["mean", "mean_logit"],
+    horizontal=True,
+    key="zoo_axis",
+    persist_state="session",
+    format_func=option_text("zoo.axis_"),
+    help=t("zoo.axis_help"),
+)
 
 with st.spinner(t("zoo.computing")):
     summary = cache.zoo(n, seed)
@@ -29,8 +36,12 @@ def _label(row) -> str:
     elif "generator_epoch" in entry:  # how it was trained says more than "phase 2"
         label = t("zoo.label_against", name=row.discriminator, generator_epoch=entry["generator_epoch"], seed=row.seed)
     else:
-        return t("zoo.label_default" if row.default else "zoo.label_shipped", name=row.discriminator,
-                 phase=row.phase, seed=row.seed)
+        return t(
+            "zoo.label_default" if row.default else "zoo.label_shipped",
+            name=row.discriminator,
+            phase=row.phase,
+            seed=row.seed,
+        )
     return label + t("zoo.default_suffix") if row.default else label
 
 
@@ -54,5 +65,10 @@ if {"real", "generated"} <= set(means.columns):
     ood = [g for g in OOD_GROUPS if g in means.columns]
     spread = float((means[ood].max() - means[ood].min()).max()) if ood else 0.0
     st.markdown(t("zoo.reading", ordered=ordered, total=len(means), spread=spread))
-st.download_button(t("zoo.download"), summary.drop(columns="label").to_csv(index=False).encode(),
-                   f"zoo_n{n}_seed{seed}.csv", "text/csv", icon=":material/download:")
+st.download_button(
+    t("zoo.download"),
+    summary.drop(columns="label").to_csv(index=False).encode(),
+    f"zoo_n{n}_seed{seed}.csv",
+    "text/csv",
+    icon=":material/download:",
+)

@@ -4,6 +4,7 @@ A hand-drawn-style "3" in four forms that the MNIST-style pipeline should all re
 light ink on dark, dark ink on light, black ink on a transparent background, and a JPEG "photo" of the
 digit on uneven paper with sensor noise.
 """
+
 from pathlib import Path
 
 import cv2
@@ -18,15 +19,26 @@ def draw_three(size: int = 140) -> np.ndarray:
     s = size * 4 / 140
     for centre_y in (45, 95):  # two open arcs, the upper a little smaller
         axes = (int(28 * s), int((22 if centre_y == 45 else 26) * s))
-        cv2.ellipse(image, (int(68 * s), int(centre_y * s)), axes, 0, -150, 100 if centre_y == 45 else 150,
-                    255, int(10 * s), cv2.LINE_AA)
+        cv2.ellipse(
+            image,
+            (int(68 * s), int(centre_y * s)),
+            axes,
+            0,
+            -150,
+            100 if centre_y == 45 else 150,
+            255,
+            int(10 * s),
+            cv2.LINE_AA,
+        )
     return cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA)
 
 
 def make_all(out: Path = HERE) -> dict[str, Path]:
     ink = draw_three()
-    paths = {name: out / name for name in ("digit_light_on_dark.png", "digit_dark_on_light.png",
-                                           "digit_transparent.png", "digit_photo.jpg")}
+    paths = {
+        name: out / name
+        for name in ("digit_light_on_dark.png", "digit_dark_on_light.png", "digit_transparent.png", "digit_photo.jpg")
+    }
     cv2.imwrite(str(paths["digit_light_on_dark.png"]), ink)
     cv2.imwrite(str(paths["digit_dark_on_light.png"]), 255 - ink)
     rgba = np.zeros((*ink.shape, 4), np.uint8)
