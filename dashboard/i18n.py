@@ -352,6 +352,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name} (trained against the finished epoch-{generator_epoch} generator, seed {seed})",
     },
     "weights.choice_upload": {"ru": "Загружен: {name}", "en": "Uploaded: {name}"},
+    "weights.choice_default_suffix": {"ru": " — по умолчанию", "en": " — default"},
     "weights.upload_generator": {"ru": "Загрузить веса генератора", "en": "Upload generator weights"},
     "weights.upload_discriminator": {"ru": "Загрузить веса дискриминатора", "en": "Upload discriminator weights"},
     "weights.upload_ok": {"ru": "«{name}» загружен и выбран.", "en": "'{name}' loaded and selected."},
@@ -669,17 +670,14 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "zoo.discriminator": {"ru": "Дискриминатор", "en": "Discriminator"},
     "zoo.label_shipped": {"ru": "{name} (фаза {phase}, seed {seed})", "en": "{name} (phase {phase}, seed {seed})"},
-    "zoo.label_default": {
-        "ru": "{name} (фаза {phase}, seed {seed}, по умолчанию)",
-        "en": "{name} (phase {phase}, seed {seed}, default)",
-    },
     "zoo.label_upload": {"ru": "Ваш: {name}", "en": "Yours: {name}"},
     "zoo.label_joint": {"ru": "{name} (вместе с G, эпоха {epoch})", "en": "{name} (joint with G, epoch {epoch})"},
-    "zoo.label_against": {
+    "zoo.label_generator": {"ru": "{name} (DCGAN, эпоха {epoch})", "en": "{name} (DCGAN, epoch {epoch})"},
+    "zoo.label_phase2": {
         "ru": "{name} (против G эпохи {generator_epoch}, seed {seed})",
         "en": "{name} (vs the epoch-{generator_epoch} G, seed {seed})",
     },
-    "zoo.default_suffix": {"ru": ", по умолчанию", "en": ", default"},
+    "zoo.label_default_suffix": {"ru": ", по умолчанию", "en": ", default"},
     "zoo.chart_title": {"ru": "Средняя оценка D(x) по группам", "en": "Mean D(x) by group"},
     "zoo.chart_subtitle": {"ru": "Один столбик — один дискриминатор", "en": "One bar per discriminator"},
     "zoo.no_upload": {

@@ -158,7 +158,11 @@ def read_idx_images(path: str | Path) -> np.ndarray:
     import gzip
 
     path = Path(path)
-    raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+    if path.suffix == ".gz":
+        with gzip.open(path) as f:
+            raw = f.read()
+    else:
+        raw = path.read_bytes()
     if len(raw) < 16 or raw[:4] != b"\x00\x00\x08\x03":
         raise ValueError(f"{path.name}: not an IDX uint8 image file (magic {raw[:4].hex()})")
     count, rows, cols = (int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(3))
