@@ -34,11 +34,6 @@ class FoolingPath:
     def steps(self) -> int:
         return len(self.images) - 1
 
-    def first_step_reaching(self, probability: float = 0.9) -> np.ndarray:
-        """(B,) int: the first step whose D(x) >= probability, -1 where none does."""
-        hit = self.probabilities >= probability  # (k+1, B)
-        return np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
-
 
 def fooling_start(seed: int, n: int = 1) -> torch.Tensor:
     """The start: the notebook's Gaussian noise N(0, 1), (n,1,28,28), reproducible from seed."""
