@@ -347,20 +347,20 @@ def score_all(detectors: dict[str, Detector], features) -> dict[str, np.ndarray]
     """features (N, D) -> {name: (N,) scores}, equal to each detector's own score(). Distance detectors on one
     Reference are scored from one (N, D) x (D, n) product per chunk instead of one product each."""
     x = _as_2d(features)
-    by_reference: dict[int, list[str]] = {}
+    by_reference: dict[int, dict[str, ReferenceDetector]] = {}
     scores: dict[str, np.ndarray] = {}
     for name, detector in detectors.items():
         if isinstance(detector, ReferenceDetector) and detector.shares_products:
-            by_reference.setdefault(id(detector.reference_), []).append(name)
+            by_reference.setdefault(id(detector.reference_), {})[name] = detector
         else:
             scores[name] = detector.score(x)
-    for names in by_reference.values():
-        reference = detectors[names[0]].reference_
-        parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    for group in by_reference.values():
+        reference = next(iter(group.values())).reference_
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in group}
         for start in range(0, len(x), KNNDetector.CHUNK):  # bounded (chunk x n) products
             cross, square_norms = reference.products(x[start : start + KNNDetector.CHUNK])
-            for name in names:
-                parts[name].append(detectors[name].score_products(cross, square_norms))
-        for name in names:
+            for name, detector in group.items():
+                parts[name].append(detector.score_products(cross, square_norms))
+        for name in group:
             scores[name] = np.concatenate(parts[name]) if parts[name] else np.zeros(0)
     return {name: scores[name] for name in detectors}
