@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from browser import browser, page, server  # noqa: F401 - the real-browser fixtures, shared by the browser tests
 
 from gan_core.models import ConvDiscriminator, ConvGenerator, init_dcgan_weights
 from gan_core.seeding import set_seed, use_single_thread

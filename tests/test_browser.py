@@ -5,137 +5,19 @@ screenshot per page to test-artifacts/screenshots/ (copied to docs/screenshots/ 
 README's pictures). Marked `browser`; skipped where Chromium or Playwright is missing.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from browser import WAIT_MS, open_page, screenshot, settle
 
-from benchmarks.harness import SERVER_ENV
 from dashboard.i18n import TEXT
 from dashboard.pages import PAGES
-from dashboard.pages import page as registered_page
 
 pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api")
-
+pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-DOCS = ROOT / "docs" / "screenshots"
-WAIT_MS = 90_000  # generous: the first page loads the models on a shared 2-core box
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    port = _free_port()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    log = open(SHOTS.parent / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard/app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # as scripts/dashboard.sh
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: see {log.name}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
-
-
-def settle(page) -> None:
-    """Wait until the script run is over (Streamlit's running indicator gone) and charts had a moment to draw."""
-    page.wait_for_timeout(400)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT_MS)
-    page.wait_for_timeout(600)
-
-
-def open_page(page, server, name: str, lang: str = "en") -> None:
-    page.goto(f"{server}/" if name == "walkthrough" else f"{server}/{name}")  # the default page lives at /
-    page.get_by_role("heading", level=1).filter(has_text=TEXT[registered_page(name).heading][lang]).wait_for(
-        timeout=WAIT_MS
-    )
-    settle(page)
-
-
-def screenshot(page, name: str) -> Path:
-    """The whole page (Streamlit scrolls inside stMain, so the viewport is grown to its height for the shot)."""
-    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 5000)})
-    page.wait_for_timeout(2500)  # tables and charts redraw for the new size
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, DOCS / path.name)
-    return path
 
 
 def test_every_page_renders_with_a_screenshot(page, server):

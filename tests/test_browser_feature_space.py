@@ -1,10 +1,10 @@
-"""The feature-space and zoo pages in a real browser (fixtures from test_browser): hovering a scatter point shows
+"""The feature-space and zoo pages in a real browser (fixtures from tests/browser.py): hovering a scatter point shows
 the image thumbnail, an uploaded image shows up on the feature-space page, the zoo draws. Marked `browser`."""
 
 import cv2
 import numpy as np
 import pytest
-from test_browser import WAIT_MS, browser, page, screenshot, server, settle  # noqa: F401 (fixtures)
+from browser import WAIT_MS, screenshot, settle
 
 from dashboard.i18n import TEXT
 

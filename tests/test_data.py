@@ -49,7 +49,7 @@ def test_generated_digits_use_the_generator_in_eval_mode(tiny_pair):
 
 
 def test_real_digits_splits_are_disjoint_and_labelled():
-    fit, fit_labels = data.real_digits_with_labels("fit")
+    fit, _ = data.real_digits_with_labels("fit")
     holdout, holdout_labels = data.real_digits_with_labels("holdout")
     assert len(fit) == 4000 and len(holdout) == 1000
     assert set(np.unique(holdout_labels)) == set(range(10))

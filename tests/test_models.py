@@ -67,12 +67,22 @@ def test_keys_shapes_dtypes_match_the_notebook():
 
 def test_course_weights_round_trip_both_ways(tiny_pair):
     generator, discriminator = tiny_pair
-    theirs = NotebookDiscriminator().eval()
-    theirs.load_state_dict(discriminator.state_dict())  # ours load in the notebook
-    x = torch.randn(4, 1, 28, 28)
-    torch.testing.assert_close(theirs(x), discriminator(x))
-    ours = ConvGenerator().eval()
-    ours.load_state_dict(NotebookGenerator(100).state_dict())  # theirs load in ours
+    x, z = torch.randn(4, 1, 28, 28), torch.randn(3, 100)
+    with torch.inference_mode():
+        theirs_d = NotebookDiscriminator().eval()
+        theirs_d.load_state_dict(discriminator.state_dict())  # ours load in the notebook...
+        torch.testing.assert_close(theirs_d(x), discriminator(x))
+        theirs_g = NotebookGenerator(100).eval()
+        theirs_g.load_state_dict(generator.state_dict())
+        torch.testing.assert_close(theirs_g(z), generator(z))
+        torch.manual_seed(5)
+        course_g, course_d = NotebookGenerator(100).eval(), NotebookDiscriminator().eval()  # ...and theirs in ours
+        ours_g, ours_d = ConvGenerator().eval(), ConvDiscriminator().eval()
+        ours_g.load_state_dict(course_g.state_dict())
+        ours_d.load_state_dict(course_d.state_dict())
+        torch.testing.assert_close(ours_g(z), course_g(z))
+        torch.testing.assert_close(ours_d(x), course_d(x))
+        assert not torch.allclose(ours_g(z), generator(z))  # the course's weights really replaced ours
 
 
 def test_generator_output_shape_and_range(tiny_pair):

@@ -2,10 +2,9 @@ import numpy as np
 import pytest
 
 from gan_core import data
-from gan_core.detectors import KNNDetector, MahalanobisDetector
-from gan_core.features import extract_features, head_direction
+from gan_core.detectors import DETECTORS, KNNDetector, MahalanobisDetector
+from gan_core.features import extract_features
 from gan_core.metrics import auroc, fpr_at_tpr
-from gan_core.detectors import DETECTORS
 from gan_core.ood_report import ood_report, ood_table
 
 
@@ -38,7 +37,6 @@ def test_ood_report_protocol(tiny_pair):
     metrics = table.drop(columns=["group", "n_in", "n_out"]).to_numpy()
     assert np.isfinite(metrics).all() and (metrics >= 0).all() and (metrics <= 1).all()
     # recompute one row by hand: fit on the fit split (seed), evaluate on the holdout (seed + 1)
-    w, b = head_direction(discriminator)
     fit, _ = extract_features(discriminator, data.real_digits(n, 3, split="fit"))
     inside, in_logits = extract_features(discriminator, data.real_digits(n, 4, split="holdout"))
     noise, noise_logits = extract_features(discriminator, data.gaussian_noise(n, 3))
