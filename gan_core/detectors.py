@@ -168,8 +168,8 @@ def _covariance_eigen(centred: np.ndarray, rcond: float = 1e-10) -> tuple[np.nda
     When N <= D, coef (r, N) gives vt = coef @ X; otherwise coef is None.
 
     Through the smaller Gram matrix, X X^T (N x N) or X^T X (D x D), formed in float64: one product and a
-    small eigh instead of LAPACK's SVD, which spends its time in memory-bound steps (1,000 x 4,096: 1.4 s ->
-    0.4 s). Squaring the condition number only costs accuracy in directions below rcond, which are dropped.
+    small eigh instead of LAPACK's SVD, which spends its time in memory-bound steps (benchmarks/README.md, "Design
+    figures"). Squaring the condition number only costs accuracy in directions below rcond, which are dropped.
     """
     n, d = centred.shape
     x64 = centred.astype(np.float64, copy=False)
