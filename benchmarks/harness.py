@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.i18n import TEXT
-from dashboard.pages import PAGES
-from dashboard.pages import page as registered_page
+from dashboard.i18n import TEXT  # noqa: E402 - after the sys.path line above
+from dashboard.pages import PAGES  # noqa: E402
+from dashboard.pages import page as registered_page  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -8,6 +8,7 @@ where the browser reruns only an st.fragment, so interaction times here are uppe
 """
 
 import json
+import logging
 import os
 import sys
 import time
@@ -17,8 +18,6 @@ os.environ["GAN_OOD_WARM_UP"] = "0"
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-import logging
 
 APP = str(ROOT / "dashboard" / "app.py")
 

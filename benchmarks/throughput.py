@@ -109,13 +109,21 @@ def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
             "d_batch_1worker": (one_worker(d_batch), N_IMAGES),
             "g_batch_1worker": (one_worker(g_batch), N_LATENTS),
         }
+    flops = {"d": flops_per_item(disc, images[:256]), "g": flops_per_item(gen, latents[:256])}
     rates = {name: [] for name in paths}
+    shares: dict[str, list[float]] = {name: [] for name in paths}
     peaks, machine_peaks = [], []
     for _ in range(rounds):  # interleaved, so a busy spell on the shared box hits every path alike
-        peaks.append(matmul_peak())
-        machine_peaks.append(matmul_peak(workers=workers))
         for name, (fn, n) in paths.items():
-            rates[name].append(_rates(fn, n))
+            # the peak this path is compared with is measured right beside it (before and after, the better of the
+            # two), so a share reads work done against what the box could do at that moment
+            on_workers = name in ("d_batch", "g_batch")
+            before = matmul_peak(workers=workers if on_workers else 1)
+            rate = _rates(fn, n)
+            adjacent = max(before, matmul_peak(workers=workers if on_workers else 1))
+            (machine_peaks if on_workers else peaks).append(adjacent)
+            rates[name].append(rate)
+            shares[name].append(rate[0] * flops[name[0]] / 1e9 / adjacent)
     with torch.inference_mode():  # the two paths give the same scores
         loop_logits = torch.cat([disc.logit(x[None])[:, 0] for x in images[:256]]).numpy()
     batch_logits = scoring.score_batch(disc, images[:256])["logit"]
@@ -125,9 +133,11 @@ def measure(threads: int = 1, rounds: int = ROUNDS) -> dict:
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(default)"),
         "matmul_gflops": max(peaks),
         "matmul_gflops_workers": max(machine_peaks),
-        "d_flops_per_image": flops_per_item(disc, images[:256]),
-        "g_flops_per_image": flops_per_item(gen, latents[:256]),
+        "d_flops_per_image": flops["d"],
+        "g_flops_per_image": flops["g"],
         **{name: max(wall for wall, _ in values) for name, values in rates.items()},
+        # the share of the adjacent peak in the round where the path was fastest (rate and peak from one moment)
+        **{f"{name}_share": shares[name][max(range(rounds), key=lambda i: rates[name][i][0])] for name in paths},
         **{f"{name}_cpu": max(cpu for _, cpu in values) for name, values in rates.items()},
         "d_batch_vs_loop_max_abs_logit_diff": float(abs(loop_logits - batch_logits).max()),
     }
