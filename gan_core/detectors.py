@@ -32,7 +32,8 @@ class NotFittedError(RuntimeError):
 
 
 class Detector:
-    """A feature-space OOD detector: `fit(features)` -> self, `score(features)` -> (N,) float64, higher = more OOD."""
+    """A feature-space OOD detector: `fit(features)` -> self, `score(features)` -> (N,) float64, higher = more OOD.
+    Subclasses implement `fit` and `_score` (on (N, D) float32/float64 features); `score` checks the fit first."""
 
     name: ClassVar[str]
 
@@ -40,6 +41,10 @@ class Detector:
         raise NotImplementedError
 
     def score(self, features) -> np.ndarray:
+        self._check_fitted()
+        return self._score(_as_2d(features))
+
+    def _score(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
     @property
@@ -117,10 +122,9 @@ class MahalanobisDetector(ReferenceDetector):
         self.variances_ = (1 - shrinkage) * eig + self.residual_variance_  # (r,) Sigma's eigenvalues on the span
         return self
 
-    def score(self, features) -> np.ndarray:
+    def _score(self, x: np.ndarray) -> np.ndarray:
         """features (N, D) -> Mahalanobis distance (N,) >= 0."""
-        self._check_fitted()
-        diff = _as_2d(features) - self.location_  # (N, D)
+        diff = x - self.location_  # (N, D)
         return self._distance(diff @ self.components_.T, _square_norms(diff))  # (N, r) projections
 
     def score_products(self, cross: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
@@ -239,11 +243,10 @@ class KNNDetector(ReferenceDetector):
         self.n_fitted_ = len(reference.rows)
         return self
 
-    def score(self, features) -> np.ndarray:
+    def _score(self, x: np.ndarray) -> np.ndarray:
         """features (N, D) -> Euclidean distance to the k-th nearest fitted feature (N,) >= 0, float64.
         Brute force, as sklearn's NearestNeighbors on 4,096-d features, with one matrix product per chunk."""
-        self._check_fitted()
-        x = self._prepare(features)
+        x = self._prepare(x)
         parts = [
             self.score_products(*self.reference_.products(x[i : i + self.CHUNK])) for i in range(0, len(x), self.CHUNK)
         ]
@@ -275,10 +278,9 @@ class FeatureNormDetector(Detector):
         self.fitted_norm_median_ = float(np.median(norms))
         return self
 
-    def score(self, features) -> np.ndarray:
+    def _score(self, x: np.ndarray) -> np.ndarray:
         """features (N, D) -> -|phi| (N,) <= 0."""
-        self._check_fitted()
-        return -np.sqrt(_square_norms(_as_2d(features)))
+        return -np.sqrt(_square_norms(x))
 
 
 class RawScoreDetector(Detector):
@@ -311,10 +313,9 @@ class RawScoreDetector(Detector):
         """features (N, D) -> w . phi + b (N,), unbounded."""
         return _as_2d(features).astype(np.float64, copy=False) @ self.w + self.b
 
-    def score(self, features) -> np.ndarray:
+    def _score(self, x: np.ndarray) -> np.ndarray:
         """features (N, D) -> -logit (N,), unbounded; higher = the discriminator calls it less real."""
-        self._check_fitted()
-        return -self.logits(features)
+        return -self.logits(x)
 
 
 # ----- the registry: name -> a new detector, given D's head (w, b); the order of every table's columns -----
