@@ -14,6 +14,11 @@ FALLBACK = "ru"
 SESSION_KEY = "lang"
 
 TEXT: dict[str, dict[str, str]] = {
+    # ----- the sidebar's active-weights badge (dashboard/weights_badge.py) -----
+    "badge.title": {"ru": "Активные веса", "en": "Active weights"},
+    "badge.generator": {"ru": "G: {label}", "en": "G: {label}"},
+    "badge.discriminator": {"ru": "D: {label}", "en": "D: {label}"},
+    "badge.reset": {"ru": "Вернуть пару из ноутбука", "en": "Back to the notebook's pair"},
     # ----- navigation and sidebar -----
     "sidebar.language": {"ru": "Язык / Language", "en": "Language / Язык"},
     "nav.walkthrough": {"ru": "Урок по шагам", "en": "Walkthrough"},
