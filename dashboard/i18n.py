@@ -1,13 +1,18 @@
 """The dashboard's one translation table (Russian and English) and the language selector.
 
 Every user-facing string goes through `t(key, **fmt)`. Keys are "area.name"; each maps to {"ru": ..., "en": ...}
-with str.format placeholders. The language is the sidebar choice, defaulting to the browser's locale
+with str.format placeholders, filled in the language's number and plural conventions (CLDR data through Babel;
+see _LocaleFormatter). The language is the sidebar choice, defaulting to the browser's locale
 (`st.context.locale`: en* -> English, anything else or unknown -> Russian, the course's language).
 """
 
+import functools
 import string
 
+import numpy as np
 import streamlit as st
+from babel import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 LANGUAGES = {"ru": "Русский", "en": "English"}
 FALLBACK = "ru"
@@ -590,12 +595,18 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fs.fool_show": {"ru": "Показать путь на графиках", "en": "Show the path in the charts"},
     "fs.fool_start": {"ru": "Старт: шум, D = {p:.4f}", "en": "Start: noise, D = {p:.4f}"},
-    "fs.fool_end": {"ru": "После {k} шагов: D = {p:.4f}", "en": "After {k} steps: D = {p:.4f}"},
+    "fs.fool_end": {
+        "ru": "После {k} {k:plural:шага|шагов|шагов|шага}: D = {p:.4f}",
+        "en": "After {k} {k:plural:step|steps}: D = {p:.4f}",
+    },
     "fs.fool_change": {
         "ru": "Изменение (растянуто), max |Δ| = {linf:.2f}",
         "en": "The change (stretched), max |Δ| = {linf:.2f}",
     },
-    "fs.fool_metric": {"ru": "D(x) после {k} шагов", "en": "D(x) after {k} steps"},
+    "fs.fool_metric": {
+        "ru": "D(x) после {k} {k:plural:шага|шагов|шагов|шага}",
+        "en": "D(x) after {k} {k:plural:step|steps}",
+    },
     "fs.fool_reached": {"ru": "D(x) ≥ 0,9 впервые на шаге {step}.", "en": "D(x) ≥ 0.9 first at step {step}."},
     "fs.fool_not_reached": {
         "ru": "D(x) ещё не достиг 0,9 — добавьте шагов.",
@@ -735,10 +746,60 @@ def _in_session() -> bool:
         return False
 
 
+PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")  # CLDR's order of plural categories
+
+
+class _LocaleFormatter(string.Formatter):
+    """str.format with the language's conventions (CLDR data through Babel):
+
+    - numbers keep their format spec (`{p:.4f}`, `{share:.1%}`) and take the language's decimal and group
+      symbols: 0,5 and 12 345 in Russian, 0.5 and 12,345 in English; a percent sign as the language writes it;
+    - `{n:plural:шаг|шага|шагов|шага}` picks the word for n by the language's plural rule, the forms listed in
+      CLDR order of the language's categories (Russian: one|few|many|other, English: one|other).
+    """
+
+    def __init__(self, lang: str):
+        self.locale = Locale.parse(lang)
+
+    def format_field(self, value, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            forms = format_spec.removeprefix("plural:").split("|")
+            tags = [tag for tag in PLURAL_ORDER if tag in self.locale.plural_form.tags or tag == "other"]
+            tag = self.locale.plural_form(value)
+            return forms[min(tags.index(tag), len(forms) - 1)]
+        text = super().format_field(value, format_spec)
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            return text
+        return self._localise(text, percent=format_spec.endswith("%"))
+
+    def _localise(self, text: str, percent: bool) -> str:
+        """A number formatted the Python way -> the language's symbols."""
+        decimal, group = get_decimal_symbol(self.locale), get_group_symbol(self.locale)
+        if percent:
+            text = text.removesuffix("%")
+        text = "".join({".": decimal, ",": group}.get(char, char) for char in text)
+        if percent:
+            pattern = self.locale.percent_formats[None].pattern  # "#,##0 %" or "#,##0%"
+            text += pattern[pattern.rindex("0") + 1 :].replace("'", "")
+        return text
+
+
+@functools.cache
+def _formatter(lang: str) -> _LocaleFormatter:
+    return _LocaleFormatter(lang)
+
+
 def t(key: str, lang: str | None = None, /, **fmt) -> str:
-    """The text for `key` in the session's language (or `lang`), with `fmt` filled in. Unknown key: KeyError."""
-    text = TEXT[key][lang or language()]
-    return string.Formatter().vformat(text, (), _Blank(fmt)) if fmt else text
+    """The text for `key` in the session's language (or `lang`), with `fmt` filled in the language's number and
+    plural conventions (_LocaleFormatter). Unknown key: KeyError."""
+    lang = lang or language()
+    text = TEXT[key][lang]
+    return _formatter(lang).vformat(text, (), _Blank(fmt)) if fmt else text
+
+
+def number(value: float, spec: str = "", lang: str | None = None) -> str:
+    """One number as the session's language writes it, e.g. number(0.25, ".4f") -> "0,2500" in Russian."""
+    return _formatter(lang or language()).format_field(value, spec)
 
 
 def option_text(prefix: str):

@@ -5,6 +5,7 @@ import re
 import string
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dashboard import i18n, pages
@@ -106,3 +107,40 @@ def _registry_keys() -> list[str]:
 def test_every_registry_entry_has_its_texts_in_both_languages(key):
     assert key in TEXT
     assert all(TEXT[key][lang].strip() for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    "lang,value,spec,expected",
+    [
+        ("ru", 0.5, ".1f", "0,5"),
+        ("en", 0.5, ".1f", "0.5"),
+        ("ru", 12345.678, ",.2f", "12\xa0345,68"),
+        ("en", 12345.678, ",.2f", "12,345.68"),
+        ("ru", 0.393, ".1%", "39,3\xa0%"),
+        ("en", 0.393, ".1%", "39.3%"),
+        ("ru", np.float32(0.25), ".4f", "0,2500"),
+        ("ru", 7, "", "7"),
+    ],
+)
+def test_numbers_follow_the_language(lang, value, spec, expected):
+    assert i18n.number(value, spec, lang) == expected
+    assert t("fs.fool_end", lang, k=3, p=0.25).endswith(i18n.number(0.25, ".4f", lang))
+
+
+@pytest.mark.parametrize(
+    "k,ru,en",
+    [
+        (1, "После 1 шага", "After 1 step"),
+        (2, "После 2 шагов", "After 2 steps"),
+        (5, "После 5 шагов", "After 5 steps"),
+        (21, "После 21 шага", "After 21 steps"),
+        (0, "После 0 шагов", "After 0 steps"),
+    ],
+)
+def test_plural_forms_follow_the_language(k, ru, en):
+    assert t("fs.fool_end", "ru", k=k, p=0.5).startswith(ru + ":")
+    assert t("fs.fool_end", "en", k=k, p=0.5).startswith(en + ":")
+
+
+def test_text_that_is_not_a_number_is_left_alone():
+    assert t("weights.choice_upload", "ru", name="a.b,c.pt") == "Загружен: a.b,c.pt"
