@@ -827,13 +827,18 @@ def note_text(note: str) -> str:
 
 
 def language_selector() -> str:
-    """The sidebar's language switch (session key "lang"); returns the chosen language."""
+    """The sidebar's language switch (session key "lang"); returns the chosen language. The choice is also kept in
+    the URL (?lang=en), so a reload or a link a teacher shares opens in the same language."""
     options = list(LANGUAGES)
-    return st.sidebar.radio(
+    if SESSION_KEY not in st.session_state:
+        from_url = st.query_params.get(SESSION_KEY)
+        st.session_state[SESSION_KEY] = from_url if from_url in LANGUAGES else browser_language()
+    choice = st.sidebar.radio(
         TEXT["sidebar.language"][FALLBACK],
         options,
-        index=options.index(browser_language()),
         format_func=LANGUAGES.get,
         key=SESSION_KEY,
         horizontal=True,
     )
+    st.query_params[SESSION_KEY] = choice
+    return choice

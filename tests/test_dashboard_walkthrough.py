@@ -54,3 +54,22 @@ def test_switching_language_changes_the_title_and_the_navigation():
     assert at.title[0].value == TEXT["walk.title"]["en"]
     at.sidebar.radio(key="lang").set_value("ru").run()
     assert at.title[0].value == TEXT["walk.title"]["ru"]
+
+
+def test_the_language_lives_in_the_url_so_a_reload_keeps_it():
+    at = open_home()
+    assert at.query_params["lang"] in ("ru", ["ru"])  # AppTest keeps single values or lists
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.query_params["lang"] in ("en", ["en"])
+    reloaded = AppTest.from_file(APP, default_timeout=120)  # a new session opening that URL
+    reloaded.query_params["lang"] = "en"
+    reloaded.run()
+    assert reloaded.title[0].value == TEXT["walk.title"]["en"]
+    assert reloaded.sidebar.radio(key="lang").value == "en"
+
+
+def test_a_language_the_app_does_not_have_falls_back():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "xx"
+    at.run()
+    assert not at.exception and at.title[0].value == TEXT["walk.title"]["ru"]
