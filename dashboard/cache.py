@@ -65,8 +65,7 @@ def shipped(kind: str) -> dict:
 
 
 def default_weights(kind: str) -> str:
-    files = shipped(kind)
-    return next((name for name, entry in files.items() if entry.get("default")), next(iter(files)))
+    return weights.default_weights_name(kind)
 
 
 def _uploads() -> dict:
