@@ -431,6 +431,7 @@ def warm_up(calls=None) -> float:
     log.info("warm-up: models and data files loaded in %.1f s", time.monotonic() - start)
     for page, name, args in WARM_UP_DEFAULTS + WARM_UP_MORE if calls is None else calls:
         for disc in discs if page == "zoo" else [default_disc]:
+            workers.check_stopping()  # the server is exiting: end here (silently), not inside torch
             try:
                 globals()[name](gen.key, disc.key, *args)
             except Exception:
@@ -462,6 +463,5 @@ def start_warm_up() -> threading.Thread | None:
         return None
     calls = [] if mode == "models" else None
     # Not niced: a low-priority thread holding the GIL would stall the students' script threads behind it.
-    thread = threading.Thread(target=warm_up, args=(calls,), name="gan-ood-warm-up", daemon=True)
-    thread.start()
-    return thread
+    # A daemon thread that an exiting server stops and waits for (gan_core.workers: no abort inside torch).
+    return workers.start_background(warm_up, calls, name="gan-ood-warm-up")
