@@ -40,6 +40,9 @@ def _load(kind: str, path: str | None):
         return load_model(resolved, kind)
     except (WeightsError, OSError) as exc:
         raise FileFailure(path or getattr(exc, "filename", None) or kind, exc) from None
+    except Exception as exc:  # a tensor the checks do not know yet (sparse, float8, meta): still this file's fault
+        reason = f"the file could not be used as {kind} weights ({type(exc).__name__}: {_first_line(exc)})"
+        raise FileFailure(path or kind, WeightsError("other", reason)) from None
 
 
 def _read_image(path: str, pipeline: str):
@@ -50,6 +53,13 @@ def _read_image(path: str, pipeline: str):
         return prepare_image(Path(path).read_bytes(), pipeline).tensor
     except (ImageError, OSError) as exc:
         raise FileFailure(path, exc) from None
+    except Exception as exc:  # a decoder failure the checks do not know yet: still this file's fault
+        raise FileFailure(path, ImageError("corrupt", reason=f"{type(exc).__name__}: {_first_line(exc)}")) from None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
 
 
 def _train(args) -> int:
@@ -216,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _one_line(error: BaseException) -> str:
+    if isinstance(error, FileExistsError) and error.filename and Path(error.filename).is_file():
+        return "is a file, not a folder"  # mkdir of an output's folder
     if isinstance(error, OSError) and error.strerror:  # "[Errno 2] No such file or directory: 'x'" -> the reason
         return error.strerror
     return " ".join(str(error).split()) or type(error).__name__

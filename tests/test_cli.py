@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+import torch
 
 from gan_core import cli
 from gan_core.cli import main
@@ -123,9 +124,18 @@ def bad_files(tmp_path_factory):
         "text.png": b"not an image\n",
         "a_file": b"",  # a regular file: nothing can be written below it
     }
+    state = torch.load(ROOT / "weights" / "discriminator.pt", weights_only=True)
+    conv = next(key for key, value in state.items() if value.dim() == 4)
+    odd = {  # tensors the shape / dtype checks may not know: sparse, float8, meta (no data)
+        "sparse.pt": {**state, conv: state[conv].to_sparse()},
+        "float8.pt": {**state, conv: state[conv].to(torch.float8_e4m3fn)},
+        "meta.pt": {key: torch.empty_like(value, device="meta") for key, value in state.items()},
+    }
+    for name, odd_state in odd.items():
+        torch.save(odd_state, folder / name)
     for name, payload in files.items():
         (folder / name).write_bytes(payload)
-    return {name: folder / name for name in files} | {"missing": folder / "missing.pt"}
+    return {name: folder / name for name in [*files, *odd]} | {"missing": folder / "missing.pt"}
 
 
 def _gan_ood(*args) -> subprocess.CompletedProcess:
@@ -167,6 +177,12 @@ def test_every_command_refuses_bad_weights_in_one_line(bad_files, digit_png, tmp
     result = _gan_ood(*args, bad_files[bad])
     _assert_one_line(result, WEIGHTS_INPUTS[bad], f"gan-ood {args[0]}: {bad_files[bad]}: ")
     assert not (tmp_path / "out.pt").exists()
+
+
+@pytest.mark.parametrize("odd", ["sparse.pt", "float8.pt", "meta.pt"])
+def test_odd_tensors_are_refused_in_one_line(bad_files, odd):
+    result = _gan_ood("notebook", "--discriminator", bad_files[odd])  # discriminator keys: past the key check
+    _assert_one_line(result, cli.EXIT_WEIGHTS, f"gan-ood notebook: {bad_files[odd]}: ")
 
 
 @pytest.mark.parametrize(
