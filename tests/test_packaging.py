@@ -36,6 +36,7 @@ ENV.pop("PYTHONPATH", None)
 ENV.pop("VIRTUAL_ENV", None)
 
 pytestmark = pytest.mark.slow
+pytest.importorskip("build", reason="the test extras (scripts/install.sh) install the build frontend")
 
 
 def _run(argv, cwd, **kwargs) -> subprocess.CompletedProcess:

@@ -17,10 +17,17 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOADED = "warm-up: models and data files loaded"  # dashboard.cache.warm_up's first log line: computing starts
 DONE = "warm-up done"
 STOP_WITHIN_S = 5
+SERVE = [sys.executable, "-m", "gan_core.cli", "dashboard"]  # what scripts/dashboard.sh runs
 
 
 def _free_port() -> int:
@@ -53,8 +60,7 @@ def test_a_signal_during_the_warm_up_stops_the_server_cleanly(tmp_path, sig):
     url = f"http://127.0.0.1:{port}"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gan_core.cli", "dashboard", "--server.port", str(port)]
-            + ["--server.address", "127.0.0.1", "--logger.level", "info"],
+            [*SERVE, "--server.port", str(port), "--server.address", "127.0.0.1", "--logger.level", "info"],
             cwd=ROOT,
             env={**os.environ, "GAN_OOD_WARM_UP": "1"},
             stdout=out,
