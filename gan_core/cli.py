@@ -259,9 +259,6 @@ def _run(args) -> int:
         where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
         print(f"{prog}: {where}{_one_line(exc)}", file=sys.stderr)
         return _exit_code(exc)
-    except ValueError as exc:  # a value the parser cannot check (e.g. the dashboard's Streamlit options)
-        print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -271,6 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command == "dashboard":  # everything after it is Streamlit's; no torch in this process
+        from .server import check_streamlit_args
+
+        try:
+            check_streamlit_args(extra)
+        except ValueError as exc:
+            parser.exit(EXIT_USAGE, f"gan-ood dashboard: error: {exc}\n")
         args.streamlit_args = extra
         return _run(args)
     if extra:
