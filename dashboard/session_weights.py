@@ -55,8 +55,7 @@ def shipped(kind: str) -> dict:
 
 def default_weights(kind: str) -> str:
     """The shipped file of `kind` marked default in the manifest (else the first one)."""
-    files = shipped(kind)
-    return next((name for name, entry in files.items() if entry.get("default")), next(iter(files)))
+    return weights.default_weights_name(kind)
 
 
 def shipped_ref(kind: str, name: str | None = None) -> Active:

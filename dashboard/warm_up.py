@@ -18,7 +18,7 @@ from streamlit.logger import get_logger
 from dashboard import cache, pages  # noqa: F401 - cache declares the computations this module warms
 from dashboard.computation import REGISTRY, Computation, Warm
 from dashboard.session_weights import shipped_ref, shipped_refs
-from gan_core import data
+from gan_core import data, workers
 
 ENV = "GAN_OOD_WARM_UP"
 _log = get_logger(__name__)
@@ -48,6 +48,7 @@ def warm_up(calls: list[tuple[Computation, Warm]] | None = None) -> float:
     for comp, call in planned_calls() if calls is None else calls:
         discriminators = shipped_refs("discriminator") if call.every_discriminator else [default_refs["discriminator"]]
         for disc in discriminators:
+            workers.check_stopping()  # the server is exiting: end here (silently), not inside torch
             try:
                 comp.run({**default_refs, "discriminator": disc}, *call.args)
             except Exception:  # the page will compute (and report) it itself
@@ -72,6 +73,5 @@ def start_warm_up() -> threading.Thread | None:
         return None
     target = load_models if mode == "models" else warm_up
     # Not niced: a low-priority thread holding the GIL would stall the students' script threads behind it.
-    thread = threading.Thread(target=target, name="gan-ood-warm-up", daemon=True)
-    thread.start()
-    return thread
+    # A daemon thread that an exiting server stops and waits for (gan_core.workers: no abort inside torch).
+    return workers.start_background(target, name="gan-ood-warm-up")

@@ -1,8 +1,65 @@
-"""`gan-ood` command line: train, sample, score, notebook, ood-report."""
+"""`gan-ood` command line: train, sample, score, notebook, ood-report, dashboard."""
 
 import argparse
 import sys
 from pathlib import Path
+
+# Exit codes (also in --help and the README). An expected failure is one line on stderr, never a traceback.
+EXIT_OK = 0
+EXIT_SOME_FILES_FAILED = 1  # score: at least one image could not be scored (its row says why)
+EXIT_USAGE = 2  # a wrong option or value
+EXIT_WEIGHTS = 3  # a weights file was refused (gan_core.weights.WeightsError)
+EXIT_IMAGE = 4  # an image was refused (gan_core.preprocess.ImageError)
+EXIT_FILE = 5  # a file is missing, unreadable or cannot be written (OSError)
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}    done
+  {EXIT_SOME_FILES_FAILED}    score: at least one image could not be scored (its CSV row says why)
+  {EXIT_USAGE}    a wrong option or value
+  {EXIT_WEIGHTS}    a weights file was refused (damaged, not a state_dict, code inside, wrong shapes, checksum)
+  {EXIT_IMAGE}    an image was refused (not an image, damaged, too large)
+  {EXIT_FILE}    a file is missing, unreadable or cannot be written
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+every failure is one line on stderr: gan-ood COMMAND: FILE: REASON"""
+
+
+class FileFailure(Exception):
+    """A refused or unreadable input file: `path` and the exception that says why."""
+
+    def __init__(self, path: str | Path, error: Exception):
+        super().__init__(f"{path}: {error}")
+        self.path, self.error = Path(path), error
+
+
+def _load(kind: str, path: str | None):
+    """The model of `kind` at `path` (the shipped default when None); a refusal names the file."""
+    from .weights import WeightsError, default_weights_path, load_model
+
+    try:
+        resolved = Path(path) if path else default_weights_path(kind)
+        return load_model(resolved, kind)
+    except (WeightsError, OSError) as exc:
+        raise FileFailure(path or getattr(exc, "filename", None) or kind, exc) from None
+    except Exception as exc:  # a tensor the checks do not know yet (sparse, float8, meta): still this file's fault
+        reason = f"the file could not be used as {kind} weights ({type(exc).__name__}: {_first_line(exc)})"
+        raise FileFailure(path or kind, WeightsError("other", reason)) from None
+
+
+def _read_image(path: str, pipeline: str):
+    """(1, 1, 28, 28) model input from an image file; a refusal names the file."""
+    from .preprocess import ImageError, prepare_image
+
+    try:
+        return prepare_image(Path(path).read_bytes(), pipeline).tensor
+    except (ImageError, OSError) as exc:
+        raise FileFailure(path, exc) from None
+    except Exception as exc:  # a decoder failure the checks do not know yet: still this file's fault
+        raise FileFailure(path, ImageError("corrupt", reason=f"{type(exc).__name__}: {_first_line(exc)}")) from None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
 
 
 def _train(args) -> int:
@@ -27,9 +84,7 @@ def _train(args) -> int:
             f"loss log {log.save_csv(out / 'dcgan_loss.csv')}"
         )
     else:
-        from .weights import load_generator
-
-        generator = load_generator(args.generator)
+        generator = _load("generator", args.generator)
         discriminator, log = training.train_discriminator(
             generator, real, epochs=args.epochs, seed=args.seed, batch_size=args.batch_size, device=args.device
         )
@@ -39,19 +94,16 @@ def _train(args) -> int:
 
 
 def _load_pair(args):
-    from .weights import load_discriminator, load_generator
-
-    return load_generator(args.generator), load_discriminator(args.discriminator)
+    return _load("generator", args.generator), _load("discriminator", args.discriminator)
 
 
 def _notebook(args) -> int:
     import json
 
     from .notebook import run_notebook
-    from .preprocess import prepare_image
 
     generator, discriminator = _load_pair(args)
-    image = prepare_image(Path(args.image).read_bytes(), "notebook").tensor if args.image else None
+    image = _read_image(args.image, "notebook") if args.image else None
     print(json.dumps(run_notebook(generator, discriminator, image)))
     return 0
 
@@ -61,9 +113,8 @@ def _score(args) -> int:
 
     from .preprocess import prepare_image
     from .scoring import score_batch
-    from .weights import load_discriminator
 
-    discriminator = load_discriminator(args.discriminator)
+    discriminator = _load("discriminator", args.discriminator)
     rows = []
     for path in args.paths:
         row = {"path": path, "probability": None, "logit": None, "error": ""}
@@ -83,9 +134,8 @@ def _score(args) -> int:
 def _sample(args) -> int:
     from .data import generated_digits
     from .grid import save_grid
-    from .weights import load_generator
 
-    generator = load_generator(args.generator)  # sampling needs no discriminator
+    generator = _load("generator", args.generator)  # sampling needs no discriminator
     print(f"saved {save_grid(generated_digits(generator, args.n, args.seed), args.out)}")
     return 0
 
@@ -101,8 +151,24 @@ def _ood_report(args) -> int:
     return 0
 
 
+def _dashboard(args) -> int:
+    from .server import serve
+
+    serve(args.streamlit_args)  # does not return: the process becomes the server
+    return EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    """A wrong option is one line (argparse prints its usage block first): `gan-ood score: error: ...`."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gan-ood", description=__doc__)
+    parser = _Parser(
+        prog="gan-ood", description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -149,11 +215,73 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--discriminator")
     report.add_argument("--out", help="also write the table as CSV")
     report.set_defaults(func=_ood_report)
+
+    dash = sub.add_parser(
+        "dashboard",
+        help="serve the dashboard (the settings of scripts/dashboard.sh); any Streamlit option after it, "
+        "e.g. --server.port 8599",
+    )
+    dash.set_defaults(func=_dashboard, streamlit_args=[])
     return parser
 
 
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, FileExistsError) and error.filename and Path(error.filename).is_file():
+        return "is a file, not a folder"  # mkdir of an output's folder
+    if isinstance(error, OSError) and error.strerror:  # "[Errno 2] No such file or directory: 'x'" -> the reason
+        return error.strerror
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _exit_code(error: BaseException) -> int:
+    from .preprocess import ImageError
+    from .weights import WeightsError
+
+    if isinstance(error, WeightsError):
+        return EXIT_WEIGHTS
+    if isinstance(error, ImageError):
+        return EXIT_IMAGE
+    return EXIT_FILE
+
+
+def _run(args) -> int:
+    """args.func(args); an expected failure becomes one line on stderr and its exit code."""
+    from .preprocess import ImageError
+    from .weights import WeightsError
+
+    prog = f"gan-ood {args.command}"
+    try:
+        return args.func(args)
+    except FileFailure as failure:
+        print(f"{prog}: {failure.path}: {_one_line(failure.error)}", file=sys.stderr)
+        return _exit_code(failure.error)
+    except (WeightsError, ImageError, OSError) as exc:  # e.g. an --out that cannot be written
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        print(f"{prog}: {where}{_one_line(exc)}", file=sys.stderr)
+        return _exit_code(exc)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "dashboard":  # everything after it is Streamlit's; no torch in this process
+        from .server import check_streamlit_args
+
+        try:
+            check_streamlit_args(extra)
+        except ValueError as exc:
+            parser.exit(EXIT_USAGE, f"gan-ood dashboard: error: {exc}\n")
+        args.streamlit_args = extra
+        return _run(args)
+    if extra:
+        parser.exit(
+            EXIT_USAGE,
+            f"gan-ood {args.command}: error: unrecognized arguments: {' '.join(extra)} "
+            f"(see gan-ood {args.command} --help)\n",
+        )
     import torch
 
     from .seeding import use_single_thread
@@ -162,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         use_single_thread()
     else:
         torch.set_num_threads(args.threads)
-    return args.func(args)
+    return _run(args)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ import torch
 from torch import nn
 
 from .models import ConvDiscriminator, ConvGenerator
+from .resources import shipped_path
 
-WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+WEIGHTS_DIR = shipped_path("weights")  # the installed package's copy, or the checkout's weights/ (gan_core.resources)
 MANIFEST = "manifest.json"
 MAX_WEIGHTS_BYTES = 64 * 1024 * 1024  # the generator is ~9 MB; anything far larger is not ours
 MODEL_CLASSES = {"generator": ConvGenerator, "discriminator": ConvDiscriminator}
@@ -166,13 +167,13 @@ def load_model(path: str | Path, kind: str, verify: bool = True) -> nn.Module:
 
 
 def load_generator(path: str | Path | None = None) -> ConvGenerator:
-    """The generator at `path`, or the shipped one when None."""
-    return load_model(path or WEIGHTS_DIR / "generator.pt", "generator")
+    """The generator at `path`, or the shipped default when None."""
+    return load_model(path or default_weights_path("generator"), "generator")
 
 
 def load_discriminator(path: str | Path | None = None) -> ConvDiscriminator:
     """The discriminator at `path`, or the shipped default when None."""
-    return load_model(path or WEIGHTS_DIR / "discriminator.pt", "discriminator")
+    return load_model(path or default_weights_path("discriminator"), "discriminator")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -195,6 +196,20 @@ def shipped_weights(directory: Path = WEIGHTS_DIR, kind: str | None = None) -> d
     """Name -> manifest entry for every shipped file (optionally of one kind), in manifest order."""
     files = read_manifest(directory)["files"]
     return {name: e for name, e in files.items() if kind is None or e["kind"] == kind}
+
+
+def default_weights_name(kind: str, directory: Path = WEIGHTS_DIR) -> str:
+    """The shipped file of `kind` the manifest marks `"default": true`, else its first of that kind.
+    FileNotFoundError when the manifest lists none (the shipped files are missing)."""
+    files = shipped_weights(directory, kind)
+    if not files:
+        raise FileNotFoundError(f"no {kind} weights listed in {Path(directory) / MANIFEST}")
+    return next((name for name, entry in files.items() if entry.get("default")), next(iter(files)))
+
+
+def default_weights_path(kind: str, directory: Path = WEIGHTS_DIR) -> Path:
+    """Path of default_weights_name(kind): what load_generator() / load_discriminator() and the dashboard start on."""
+    return Path(directory) / default_weights_name(kind, directory)
 
 
 def write_manifest(entries: dict, directory: Path = WEIGHTS_DIR) -> Path:

@@ -3,14 +3,25 @@ batches (`map_batches`), or independent numpy/torch tasks (`parallel_map`).
 
 Why workers and not OpenMP threads: on the shared 2-core box, 2-thread OpenMP spin-waits collapsed 10-250x under
 load, while one thread never did. Two Python threads that each run whole batches on one thread use both cores
-with no barrier between them (torch and numpy's BLAS release the GIL inside each op): measured D scoring 1.8x and G sampling 2.0x
-on an idle box, and still 1.6x with three CPU hogs beside them, never slower than one worker.
+with no barrier between them (torch and numpy's BLAS release the GIL inside each op): measured D scoring 1.8x and
+G sampling 2.0x on an idle box, and still 1.6x with three CPU hogs beside them, never slower than one worker.
 
 Results are bit-identical for any worker count: batch boundaries depend only on `batch_size`, and every batch runs
 the same one-thread kernel.
+
+Shutdown: a long background job (the dashboard's warm-up) runs in a daemon thread started by `start_background`.
+When the interpreter exits (Streamlit stops on SIGINT/SIGTERM), such a thread must not still be inside torch: the
+interpreter would end it there and C++ aborts the process ("terminate called without an active exception"). So at
+exit `stop_background_jobs` sets a flag, every batch and task checks it first (`check_stopping` raises `Stopping`),
+and the exit waits for those threads, a few seconds at most.
 """
 
+import atexit
+import contextlib
 import os
+import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -20,7 +31,55 @@ import torch
 WORKERS_ENV = "GAN_OOD_WORKERS"  # e.g. 1 to run every batch in the calling thread
 MAX_DEFAULT_WORKERS = 2  # the classroom box's cores; more threads than cores would only time-slice
 
+EXIT_WAIT_S = 3.0  # how long an exiting process waits for its background jobs (the server must stop within 5 s)
+
 T = TypeVar("T")
+
+
+class Stopping(SystemExit):
+    """Raised in a job once the process is exiting. A SystemExit, so a job's `except Exception` (the warm-up logs and
+    skips failures) lets it through to start_background, which ends the thread quietly."""
+
+
+_stopping = threading.Event()  # set once, at exit: the process's state, not a computation's
+_background: list[threading.Thread] = []
+
+
+def check_stopping() -> None:
+    """Raise Stopping when the process is exiting (call between steps of a long job)."""
+    if _stopping.is_set():
+        raise Stopping(0)
+
+
+def start_background(target: Callable[..., object], *args, name: str) -> threading.Thread:
+    """target(*args) in a started daemon thread that the exiting process stops at its next batch and waits for."""
+
+    def run() -> None:
+        with contextlib.suppress(Stopping):  # the process is exiting: the job ends quietly
+            target(*args)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    _background.append(thread)
+    thread.start()
+    return thread
+
+
+def stop_background_jobs(wait_s: float = EXIT_WAIT_S) -> None:
+    """Ask every background job to stop and wait for them, `wait_s` in all. A job still inside one long torch call
+    after that would abort the interpreter's exit, so the process then ends here at once (status 0: it was exiting)."""
+    _stopping.set()
+    sys.stdout.flush()
+    deadline = time.monotonic() + wait_s
+    for thread in _background:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in _background):
+        sys.stderr.flush()
+        os._exit(0)
+
+
+# Before concurrent.futures' own exit hook: threading runs these in reverse order of registration, and that hook
+# forbids new pool work ("cannot schedule new futures after interpreter shutdown") and waits for the pools' threads.
+getattr(threading, "_register_atexit", atexit.register)(stop_background_jobs)
 
 
 def default_workers() -> int:
@@ -46,10 +105,15 @@ def _one_thread() -> None:
 
 def _run(fn: Callable[..., T], items: list, n_workers: int, name: str) -> list[T]:
     """[fn(item) for item in items], in order: in the calling thread, or on n_workers one-thread `name` threads."""
+
+    def checked(item) -> T:
+        check_stopping()  # an exiting process runs no further batch or task
+        return fn(item)
+
     if n_workers == 1:
-        return [fn(item) for item in items]
+        return [checked(item) for item in items]
     with ThreadPoolExecutor(n_workers, thread_name_prefix=name, initializer=_one_thread) as pool:
-        return list(pool.map(fn, items))
+        return list(pool.map(checked, items))
 
 
 def parallel_map(fn: Callable[..., T], items: list, workers: int | None = None) -> list[T]:

@@ -1,5 +1,8 @@
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import torch
@@ -69,3 +72,30 @@ def test_parallel_map_keeps_order_and_raises():
 
     with pytest.raises(ValueError, match="bad"):
         parallel_map(fail, [1, 2], workers=2)
+
+
+def test_an_exiting_process_stops_its_background_job_at_the_next_batch():
+    """The interpreter exits while a background job is between batches on the pool: the job stops there (its finally
+    runs), with no 'cannot schedule new futures' traceback and no abort, and the process exits 0."""
+    script = (
+        "import threading, time, torch\n"
+        "from gan_core import workers\n"
+        "running = threading.Event()\n"
+        "def job():\n"
+        "    try:\n"
+        "        while True:\n"
+        "            running.set()\n"
+        "            workers.map_batches(lambda b: b @ b.T, torch.ones(2048, 64), batch_size=32, workers=2)\n"
+        "    finally:\n"
+        "        print('job ended', flush=True)\n"
+        "workers.start_background(job, name='job')\n"
+        "running.wait(30)\n"
+        "time.sleep(0.3)\n"  # then the main thread ends: the interpreter exits under the job
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "job ended\n" and result.stderr == "", result.stderr
