@@ -173,8 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         default=1,
-        help="torch intra-op threads (default 1: 2-thread OpenMP collapses on a busy 2-core box; "
-        "with 1, batches run on $GAN_OOD_WORKERS one-thread workers instead, default 2)",
+        help="torch intra-op threads (default 1, see gan_core/workers.py; with 1, batches run on "
+        "$GAN_OOD_WORKERS one-thread workers instead, default 2)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 

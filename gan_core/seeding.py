@@ -25,9 +25,8 @@ def cpu_generator(seed: int) -> torch.Generator:
 
 
 def use_single_thread() -> None:
-    """One thread per computation, for torch and for numpy's BLAS. On a shared 2-core box 2-thread OpenMP
-    spin-waits collapsed 10-250x under load, while one thread never did; the second core is used by
-    gan_core.workers instead, which runs whole batches and tasks side by side with no barrier between them."""
+    """One thread per computation, for torch and for numpy's BLAS (why: gan_core.workers' docstring, which uses the
+    second core instead)."""
     from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(1)

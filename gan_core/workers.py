@@ -1,10 +1,12 @@
 """CPU work spread over worker threads that each run one intra-op thread: a model over many images in fixed-size
 batches (`map_batches`), or independent numpy/torch tasks (`parallel_map`).
 
-Why workers and not OpenMP threads: on the shared 2-core box, 2-thread OpenMP spin-waits collapsed 10-250x under
-load, while one thread never did. Two Python threads that each run whole batches on one thread use both cores
-with no barrier between them (torch and numpy's BLAS release the GIL inside each op): measured D scoring 1.8x and
-G sampling 2.0x on an idle box, and still 1.6x with three CPU hogs beside them, never slower than one worker.
+Threads, the one explanation the rest of the project points to: every computation runs ONE torch/BLAS thread
+(`gan_core.seeding.use_single_thread`, OMP_NUM_THREADS=1 in scripts/dashboard.env and scripts/test.sh), because
+on a shared 2-core box 2-thread OpenMP spin-waits collapsed 10-250x under load while one thread never did. The
+second core is used here instead: two Python threads that each run whole batches on one thread use both cores with
+no barrier between them (torch and numpy's BLAS release the GIL inside each op), never slower than one worker
+(figures in benchmarks/README.md, "Design figures").
 
 Results are bit-identical for any worker count: batch boundaries depend only on `batch_size`, and every batch runs
 the same one-thread kernel.

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 py=$(bash scripts/install.sh | tail -n 1) || exit
-# One thread everywhere: on a shared 2-core box 2-thread OpenMP/BLAS collapsed 10-250x under load, 1 never did.
+# One thread everywhere (why: gan_core/workers.py's docstring).
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 status=0
 step() {

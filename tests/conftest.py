@@ -1,4 +1,4 @@
-"""Shared tiny fixtures. One thread: the suite runs on a shared 2-core box (see README, "Threads")."""
+"""Shared tiny fixtures. One thread, as the product runs (why: gan_core/workers.py's docstring)."""
 
 import os
 
