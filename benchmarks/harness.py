@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:
 from dashboard.i18n import TEXT  # noqa: E402 - after the sys.path line above
 from dashboard.pages import PAGES  # noqa: E402
 from dashboard.pages import page as registered_page  # noqa: E402
+from gan_core import server as server_settings  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,13 +38,7 @@ CHROMIUM_ARGS = [
 LANG = "en"
 
 
-def _server_env() -> dict:
-    """scripts/dashboard.env (KEY=value lines, # comments): the product's server environment, measured as is."""
-    lines = (ROOT / "scripts" / "dashboard.env").read_text(encoding="utf-8").splitlines()
-    return dict(line.split("=", 1) for line in (raw.strip() for raw in lines) if line and not line.startswith("#"))
-
-
-SERVER_ENV = _server_env()
+SERVER_ENV = server_settings.server_environment()  # scripts/dashboard.env: the product's server environment, as is
 
 
 def routed_pages() -> list[str]:
@@ -86,22 +81,8 @@ class Server:
     def start(self) -> "Server":
         log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard/app.py",
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+        self.proc = subprocess.Popen(  # what `gan-ood dashboard` runs, on a loopback port of its own
+            server_settings.command(["--server.port", str(self.port), "--server.address", "127.0.0.1"]),
             cwd=ROOT,
             env={**os.environ, **SERVER_ENV, **self.extra_env},
             stdout=log,
