@@ -48,18 +48,32 @@ def _notebook(args) -> int:
     import json
 
     from .notebook import run_notebook
-    from .preprocess import prepare_image
+    from .preprocess import ImageError
 
     generator, discriminator = _load_pair(args)
-    image = prepare_image(Path(args.image).read_bytes(), "notebook").tensor if args.image else None
+    try:
+        image = _read_image(args.image, "notebook").tensor if args.image else None
+    except (ImageError, OSError) as exc:  # one line, no traceback, exit 1
+        print(f"gan-ood notebook: {args.image}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
     print(json.dumps(run_notebook(generator, discriminator, image)))
     return 0
 
 
+def _read_image(path: str, pipeline: str):
+    """A user's image file -> PreparedImage: a regular file of at most MAX_BYTES, decoded in the sandbox."""
+    from . import sandbox
+    from .files import read_untrusted_file
+    from .preprocess import MAX_BYTES, ImageError
+
+    return sandbox.prepare_image(read_untrusted_file(path, MAX_BYTES, ImageError), pipeline)
+
+
 def _score(args) -> int:
+    import math
+
     import pandas as pd
 
-    from .preprocess import prepare_image
     from .scoring import score_batch
     from .weights import load_discriminator
 
@@ -68,8 +82,11 @@ def _score(args) -> int:
     for path in args.paths:
         row = {"path": path, "probability": None, "logit": None, "error": ""}
         try:
-            scores = score_batch(discriminator, prepare_image(Path(path).read_bytes(), args.pipeline).tensor)
-            row.update(probability=round(float(scores["probability"][0]), 6), logit=round(float(scores["logit"][0]), 6))
+            scores = score_batch(discriminator, _read_image(path, args.pipeline).tensor)
+            probability, logit = float(scores["probability"][0]), float(scores["logit"][0])
+            if not (math.isfinite(probability) and math.isfinite(logit)):  # never a blank score with exit 0
+                raise ArithmeticError(f"the score is not a finite number (logit {logit})")
+            row.update(probability=round(probability, 6), logit=round(logit, 6))
         except Exception as exc:  # one bad file must not stop the batch: report it in its row
             row["error"] = " ".join(str(exc).split()) or type(exc).__name__
         rows.append(row)

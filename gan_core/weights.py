@@ -94,14 +94,16 @@ def capacity_bytes(kind: str) -> int:
     return sum(t.numel() for t in _blank_model(kind).state_dict().values()) * 8
 
 
-def _archive_limit(kind: str) -> int:
-    return 2 * capacity_bytes(kind) + ARCHIVE_SLACK
+def archive_limit() -> int:
+    """Twice the largest of the notebook's state_dicts (the generator's) in float64, plus the archive's records:
+    any of the notebook's models fits, so a generator offered as a discriminator is told so by its keys."""
+    return 2 * max(capacity_bytes(kind) for kind in MODEL_CLASSES) + ARCHIVE_SLACK
 
 
-def check_archive_size(data: bytes, kind: str) -> None:
+def check_archive_size(data: bytes) -> None:
     """Refuse, before anything is unpacked, a file or a torch zip whose declared uncompressed entries add up to
-    more than twice what a `kind` state_dict can hold (a deflated storage can claim gigabytes in a few MB)."""
-    limit = _archive_limit(kind)
+    more than archive_limit() (a deflated storage can claim gigabytes in a few MB)."""
+    limit = archive_limit()
     declared = len(data)
     if data[:4] == b"PK\x03\x04":
         try:
@@ -111,7 +113,7 @@ def check_archive_size(data: bytes, kind: str) -> None:
     if declared > limit:
         raise WeightsError(
             "archive_too_large",
-            f"the file unpacks to {declared / 2**20:.0f} MB; {kind} weights take at most {limit / 2**20:.0f} MB",
+            f"the file unpacks to {declared / 2**20:.0f} MB; notebook weights take at most {limit / 2**20:.0f} MB",
             size_mb=round(declared / 2**20),
             limit_mb=round(limit / 2**20),
         )
@@ -126,14 +128,6 @@ def _read_torch(data: bytes, fmt: str) -> object:
         names = [info.filename for info in infos]
         if any(n.endswith("constants.pkl") or "/code/" in n for n in names):
             raise WeightsError("torchscript", "this is a TorchScript archive (code), not a state_dict")
-        declared = sum(info.file_size for info in infos)
-        if declared > MAX_WEIGHTS_BYTES:  # the kind-free bound; check_archive_size is the tight one
-            raise WeightsError(
-                "archive_too_large",
-                f"the file unpacks to {declared / 2**20:.0f} MB",
-                size_mb=round(declared / 2**20),
-                limit_mb=MAX_WEIGHTS_BYTES // 2**20,
-            )
     try:
         return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # the unpickler refuses anything but tensors and plain containers
@@ -179,12 +173,11 @@ def _check_tensors(state: dict) -> None:
             raise WeightsError("not_dense", f"{key} is a {where} tensor, not a dense one with values", key=str(key))
 
 
-def read_state_dict(data: bytes, kind: str | None = None) -> dict:
-    """Bytes of a `.pt` or `.safetensors` file -> {name: tensor}, without running any code from it. With `kind`,
-    the file's declared sizes are first checked against what that model's state_dict can hold."""
+def read_state_dict(data: bytes) -> dict:
+    """Bytes of a `.pt` or `.safetensors` file -> {name: tensor}, without running any code from it. The file's
+    declared sizes are checked first against what the notebook's state_dicts can hold."""
     fmt = _detect_format(data)
-    if kind is not None:
-        check_archive_size(data, kind)
+    check_archive_size(data)
     state = _read_safetensors(data) if fmt == "safetensors" else _read_torch(data, fmt)
     if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
         state = state["state_dict"]  # a common checkpoint wrapper
@@ -278,7 +271,7 @@ def probe(model: nn.Module, kind: str) -> None:
 
 def model_from_bytes(data: bytes, kind: str) -> nn.Module:
     """Bytes -> a validated, probed model of `kind` in eval mode on the CPU."""
-    state = read_state_dict(data, kind)
+    state = read_state_dict(data)
     validate_state_dict(state, kind)
     model = _blank_model(kind)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, assign=True)

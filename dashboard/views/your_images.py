@@ -5,11 +5,14 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from dashboard import cache, charts, my_images, pictures
-from dashboard.i18n import error_text, note_text, option_text, t
+from dashboard.i18n import error_text, note_text, option_text, score_text, t
+from gan_core import sandbox
 
-FILE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
+# by extension only: the content decides the format (gan_core.preprocess.ALLOWED_FORMATS)
+FILE_TYPES = ["png", "apng", "jpg", "jpeg", "jfif", "webp", "bmp", "dib", "gif", "tif", "tiff", "heic", "heif", "avif"]
 REFERENCE_N, REFERENCE_SEED = 1000, 0  # the group scores each image's percentile is taken against
 
+sandbox.warm()  # the decoding workers start now, while the student picks a file
 st.title(t("mine.title"))
 st.markdown(t("mine.intro"))
 pipeline = st.radio(
@@ -62,7 +65,7 @@ with draw_tab:
         else:
             p = float(cache.score_images(entry["model_input"][None])["probability"].iloc[0])
             pictures.show(preview_col, entry["model_input"], caption=t("mine.model_view"))
-            preview_col.metric(t("mine.score"), f"{p:.4f}")
+            preview_col.metric(t("mine.score"), score_text(p))
             if preview_col.button(
                 t("mine.keep_drawing"), icon=":material/add:", key="mine_keep", disabled=my_images.has(entry["id"])
             ):
@@ -89,7 +92,7 @@ for i in reversed(range(len(items))):
         c2.image(entry["gray"], width=160, output_format="PNG", caption=t("mine.gray"))
         pictures.show(c3, entry["model_input"], 6, t("mine.model_view"))
         with c4:
-            st.metric(t("mine.score"), f"{score['probability']:.4f}", help=t("mine.logit_is", logit=score["logit"]))
+            st.metric(t("mine.score"), score_text(score["probability"]), help=t("mine.logit_is", logit=score["logit"]))
             st.caption(" · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns))
             for note in entry["notes"]:
                 st.caption(t("mine.note", note=note_text(note)))
