@@ -43,8 +43,8 @@ from .preprocess import ImageError, PreparedImage
 ENV_PREFIX = "GAN_OOD_SANDBOX"  # GAN_OOD_SANDBOX=off decodes in-process; _WORKERS, _MEMORY_MB, _CPU_S, _WALL_S
 DEFAULT_WORKERS = 2  # the classroom box's cores
 DEFAULT_MEMORY_MB = 1536  # address space of one worker: its imports take ~310 MB, a 25 MP RGBA-16 decode ~700 MB
-DEFAULT_CPU_S = 1.5  # a 25 MP JPEG decodes in a fraction of this
-DEFAULT_WALL_S = 3.0  # CPU budget plus waiting for a core on a loaded box
+DEFAULT_CPU_S = 1.0  # a 25 MP progressive JPEG's whole preparation takes under half of this
+DEFAULT_WALL_S = 2.0  # the CPU budget plus waiting for a core on a loaded box
 STARTUP_S = 60.0  # a new worker's imports, not counted against any file
 MAX_JOBS = 500  # files per worker before it is replaced (bounds heap fragmentation)
 MAX_HEADER = 64 * 1024  # bytes of a reply's JSON header
