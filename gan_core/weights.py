@@ -11,7 +11,7 @@ Against files made to hurt (tests/test_weights_hostile.py):
 - only dense CPU tensors of float (or, where the model keeps integers, integer) dtypes pass, and no tensor may
   carry attributes set by the file (the weights-only unpickler lets a file set them, e.g. `is_floating_point`);
 - values must be finite after the cast to float32 too (1e300 in float64 is inf in float32);
-- the loaded model must give finite outputs on a probe batch (noise, a real digit, a generated digit): a
+- the loaded model must give finite outputs on a probe batch (noise, a real and a generated digit): a
   negative BatchNorm running_var or weights of 3e38 pass every per-tensor check and still give NaN.
 Every refusal is a WeightsError, never another exception type.
 """
@@ -238,13 +238,14 @@ def validate_state_dict(state: dict, kind: str) -> None:
 
 @lru_cache(maxsize=1)
 def _probe_images() -> torch.Tensor:
-    """(3, 1, 28, 28) in the discriminator's input range: Gaussian noise, a real holdout digit, and a digit of the
-    shipped generator (uniform noise if that file is missing). Drawn from a local generator: loading a model must
-    not move torch's global RNG."""
+    """(4, 1, 28, 28): Gaussian noise, binary noise (-1/1, as the notebook's), a real holdout digit, and a digit of
+    the shipped generator (uniform noise if that file is missing). Drawn from a local generator: loading a model
+    must not move torch's global RNG."""
     from .data import real_digits_with_labels
 
     rng = torch.Generator().manual_seed(PROBE_SEED)
     noise = torch.randn(1, 1, 28, 28, generator=rng)
+    binary = torch.randint(0, 2, (1, 1, 28, 28), generator=rng).float() * 2 - 1
     real = real_digits_with_labels("holdout")[0][:1].float()
     z = torch.randn(1, LATENT_DIM, generator=rng)
     try:
@@ -253,7 +254,7 @@ def _probe_images() -> torch.Tensor:
             generated = generator(z).float()
     except (OSError, WeightsError):
         generated = torch.rand(1, 1, 28, 28, generator=rng) * 2 - 1
-    return torch.cat([noise, real, generated])
+    return torch.cat([noise, binary, real, generated])
 
 
 def probe(model: nn.Module, kind: str) -> None:
