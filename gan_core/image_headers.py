@@ -68,7 +68,8 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
             pos = data.find(b"\xff", pos)
             if pos < 0:
                 raise ValueError("no frame header before the end of the file")
-        pos = _FILL.match(data, pos).end()  # 0xFF fill bytes, skipped in C
+        fill = _FILL.match(data, pos)  # 0xFF fill bytes, skipped in C; data[pos] is 0xFF here, so it matches
+        pos = fill.end() if fill else pos + 1
         marker, pos = data[pos], pos + 1
         if marker == 0x00:  # a stuffed 0xFF 0x00 inside junk: not a marker, keep looking
             continue
@@ -89,7 +90,8 @@ def _gif_table(flags: int) -> int:
 def gif_frames(data: bytes, limit: int = 2) -> list[tuple[int, int]]:
     """(right, bottom) of the first `limit` GIF frames, found by walking the blocks (OpenCV decodes only the
     first; a second one means an animation). Tolerates a missing trailer; refuses a crafted maze of blocks."""
-    pos, frames, steps = 13 + _gif_table(data[10]), [], 0
+    frames: list[tuple[int, int]] = []
+    pos, steps = 13 + _gif_table(data[10]), 0
     while pos < len(data) and data[pos] != 0x3B and len(frames) < limit:  # 0x3B: trailer
         if data[pos] == 0x2C:  # image descriptor, then its colour table and LZW code size
             left, top, width, height, flags = struct.unpack_from("<HHHHB", data, pos + 1)
