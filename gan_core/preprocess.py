@@ -279,7 +279,8 @@ def mnist_pipeline(gray: np.ndarray) -> np.ndarray:
     """As MNIST was made: light ink on black, cropped to the ink, fitted in 20x20 keeping the aspect,
     centred by centre of mass in 28x28. Ink -> +1, background -> -1; a blank image -> all -1."""
     ink = 255 - gray if is_dark_on_light(gray) else gray  # uint8 throughout: a big photo costs one copy
-    ink = cv2.subtract(ink, float(np.median(_border(ink))))  # the paper's own level -> 0 (saturating)
+    # the paper's own level -> 0 (saturating); dtype stated: OpenCV reads a (4, 1) image as a scalar otherwise
+    ink = cv2.subtract(ink, float(np.median(_border(ink))), dtype=cv2.CV_8U)
     out = np.full((SIDE, SIDE), -1, np.float32)
     if ink.max() == 0:
         return out  # blank: nothing drawn

@@ -297,3 +297,11 @@ def test_16bit_apng_uses_its_default_image():
     prepared = pp.prepare_image(hf.apng_16bit((255, 0, 0), (0, 0, 255)))
     np.testing.assert_array_equal(prepared.original[0, 0], (255, 0, 0))
     assert "first_frame_of_animation" in prepared.notes and "scaled_16bit" not in prepared.notes
+
+
+@pytest.mark.parametrize("shape", [(4, 1), (1, 4), (4, 4)])
+def test_mnist_pipeline_on_4_pixel_strips(shape):
+    # hypothesis found it: cv2.subtract took a (4, 1) uint8 image for a scalar and refused the call
+    gray = np.array([95, 130, 194, 217], np.uint8).reshape(shape) if shape != (4, 4) else np.full(shape, 9, np.uint8)
+    out = pp.mnist_pipeline(gray)
+    assert out.shape == (28, 28) and np.isfinite(out).all() and out.min() >= -1
