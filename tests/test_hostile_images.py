@@ -269,7 +269,7 @@ def test_oversized_file_is_refused_before_anything_else():
 
 
 def test_every_refusal_has_an_english_message():
-    for code, details in [
+    cases = [
         ("empty", {}),
         ("too_large", {"size": 1, "limit": 2}),
         ("too_many_pixels", {"width": 1, "height": 2, "limit": 3}),
@@ -278,7 +278,9 @@ def test_every_refusal_has_an_english_message():
         ("corrupt", {"reason": "truncated"}),
         ("decode_limit", {"memory_mb": 1, "cpu_s": 2, "wall_s": 3}),
         ("not_a_file", {"kind": "directory"}),
-    ]:
+    ]
+    assert {code for code, _ in cases} == set(pp.REFUSAL_CODES)
+    for code, details in cases:
         message = str(pp.ImageError(code, **details))
         assert message[0].isupper() and message.endswith(".") and message.isascii()
 
