@@ -224,8 +224,10 @@ def _decode_pillow(data: bytes, fmt: str) -> tuple[np.ndarray, int]:
     from PIL import Image
 
     if fmt == "heic":
-        from pillow_heif import register_heif_opener
-
+        try:
+            from pillow_heif import register_heif_opener
+        except ImportError:  # an install without pillow-heif cannot read HEIC
+            raise ImageError("undecodable", format="HEIC") from None
         register_heif_opener()
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own bomb check, the same limit
     try:

@@ -21,7 +21,6 @@ and send decoders' warnings (libjpeg's "extraneous bytes") to /dev/null.
 
 import atexit
 import contextlib
-import fcntl
 import json
 import math
 import os
@@ -171,6 +170,8 @@ class _Worker:
     """One worker process and its two pipes."""
 
     def __init__(self, limits: Limits):
+        import fcntl  # POSIX only, as the sandbox is (enabled())
+
         env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
         boot = (
             f"import sys; sys.path.insert(0, {_ROOT!r}); from gan_core.sandbox import serve; serve({limits.memory_mb})"
