@@ -288,7 +288,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "mine.tab_upload": {"ru": "Загрузить", "en": "Upload"},
     "mine.tab_draw": {"ru": "Нарисовать", "en": "Draw"},
-    "mine.uploader": {"ru": "Изображения (PNG, JPEG, WebP, BMP, GIF)", "en": "Images (PNG, JPEG, WebP, BMP, GIF)"},
+    "mine.uploader": {
+        "ru": "Изображения (PNG, JPEG, WebP, GIF, BMP, TIFF, HEIC, AVIF)",
+        "en": "Images (PNG, JPEG, WebP, GIF, BMP, TIFF, HEIC, AVIF)",
+    },
     "mine.uploader_help": {
         "ru": "Можно несколько файлов сразу. Формат определяется по содержимому, а не по имени.",
         "en": "Several files at once are fine. The format is read from the content, not the name.",
