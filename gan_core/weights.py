@@ -5,7 +5,7 @@ Loading never runs code from a file: `.pt` goes through `torch.load(..., weights
 them, and every tensor is checked (keys, shapes, float dtype, finite) before `load_state_dict`.
 Errors are `WeightsError` with a stable `code` and `details`, so the dashboard can word them in any language.
 
-Against files made to hurt (tests/test_weights_hostile.py):
+Against files made to hurt (tests/test_weights.py, "files made to hurt"):
 - a torch zip's declared uncompressed sizes are checked before `torch.load` against what the notebook's
   state_dict can hold (2x its float64 size): a 2 MB archive whose storage deflates to 2 GiB is refused unread;
 - only dense CPU tensors of float (or, where the model keeps integers, integer) dtypes pass, and no tensor may
@@ -94,6 +94,7 @@ def capacity_bytes(kind: str) -> int:
     return sum(t.numel() for t in _blank_model(kind).state_dict().values()) * 8
 
 
+@lru_cache(maxsize=1)
 def archive_limit() -> int:
     """Twice the largest of the notebook's state_dicts (the generator's) in float64, plus the archive's records:
     any of the notebook's models fits, so a generator offered as a discriminator is told so by its keys."""
@@ -162,10 +163,9 @@ def _check_tensors(state: dict) -> None:
                 found=type(value).__name__,
             )
         if vars(value):
+            names = [n for n in map(str, vars(value)) if n.isascii() and n.isidentifier()][:3] or ["..."]
             raise WeightsError(
-                "tensor_attributes",
-                f"{key} carries attributes set by the file ({', '.join(map(str, vars(value)))})",
-                key=str(key),
+                "tensor_attributes", f"{key} carries attributes set by the file ({', '.join(names)})", key=str(key)
             )
         layout, device = value.layout, value.device  # torch's own: no instance attribute shadows them (checked)
         if layout != torch.strided or device.type != "cpu" or value.is_quantized:
