@@ -12,6 +12,7 @@ import io
 import itertools
 import re
 import struct
+import zipfile
 import zlib
 
 import numpy as np
@@ -73,8 +74,10 @@ def apng_16bit(first_rgb: tuple[int, int, int], second_rgb: tuple[int, int, int]
         pixel = struct.pack(">HHH", *(257 * v for v in rgb))
         return zlib.compress((b"\x00" + pixel * side) * side)
 
+    def fctl(sequence: int) -> bytes:  # frame control: the whole canvas, 1/10 s
+        return png_chunk(b"fcTL", struct.pack(">IIIIIHHBB", sequence, side, side, 0, 0, 1, 10, 0, 0))
+
     actl = png_chunk(b"acTL", struct.pack(">II", 2, 0))
-    fctl = lambda seq: png_chunk(b"fcTL", struct.pack(">IIIIIHHBB", seq, side, side, 0, 0, 1, 10, 0, 0))  # noqa: E731
     second = rows(second_rgb)
     ihdr = png_chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 16, 2, 0, 0, 0))
     return (
@@ -180,8 +183,6 @@ def deflate_bomb_weights(state: dict, gib: float = 2.0) -> bytes:
 
     buffer = io.BytesIO()
     torch.save(state, buffer)
-    import zipfile
-
     archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     mib = int(gib * 1024)
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
