@@ -140,6 +140,7 @@ def serve(memory_mb: int) -> None:
     source = sys.stdin.buffer
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # hard = soft: the worker cannot raise it again
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGXCPU and crashes would dump ~400 MB in the server's cwd
     protocol.write(b"R")
     protocol.flush()
     while True:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import cv2
@@ -242,3 +243,19 @@ def test_disabled_sandbox_decodes_in_process(monkeypatch):
     monkeypatch.setenv("GAN_OOD_SANDBOX", "off")
     assert not sandbox.enabled()
     assert sandbox.prepare_image(digit_png()).format == "png"
+
+
+def test_workers_run_under_their_limits(pool):
+    pool.prepare_image(digit_png())
+    limited = 0
+    for pid in pool.pids():
+        worker = psutil.Process(pid)
+        for _ in range(300):  # a worker sets its address-space limit once its imports are done
+            if worker.rlimit(psutil.RLIMIT_AS)[0] != psutil.RLIM_INFINITY:
+                break
+            time.sleep(0.1)
+        assert worker.rlimit(psutil.RLIMIT_AS) == (1536 * 2**20,) * 2
+        assert worker.rlimit(psutil.RLIMIT_CORE) == (0, 0)
+        assert os.getsid(pid) == pid  # its own session: Ctrl-C in the server's terminal does not reach it
+        limited += worker.rlimit(psutil.RLIMIT_CPU)[0] != psutil.RLIM_INFINITY  # set for each file it takes
+    assert limited >= 1
