@@ -1,5 +1,7 @@
 """Your images: upload or draw, see each preprocessing step, the score, and where it falls against each group."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
@@ -92,7 +94,12 @@ for i in reversed(range(len(items))):
         c2.image(entry["gray"], width=160, output_format="PNG", caption=t("mine.gray"))
         pictures.show(c3, entry["model_input"], 6, t("mine.model_view"))
         with c4:
-            st.metric(t("mine.score"), score_text(score["probability"]), help=t("mine.logit_is", logit=score["logit"]))
+            logit = float(score["logit"])
+            st.metric(
+                t("mine.score"),
+                score_text(score["probability"]),
+                help=t("mine.logit_is", logit=logit) if math.isfinite(logit) else None,  # never "Logit: nan"
+            )
             st.caption(" · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns))
             for note in entry["notes"]:
                 st.caption(t("mine.note", note=note_text(note)))
