@@ -199,3 +199,20 @@ def test_score_text_never_shows_nan():
     assert score_text(float("nan")) == TEXT["mine.score_not_finite"]["ru"]  # outside a session: the fallback
     assert score_text(float("inf")) == TEXT["mine.score_not_finite"]["ru"]
     assert all("nan" not in TEXT["mine.score_not_finite"][lang].lower().replace("(nan)", "") for lang in ("ru", "en"))
+
+
+def test_a_nan_score_shows_the_translated_message(monkeypatch):
+    # a discriminator can pass the load-time probe and still overflow on some other input: its score is NaN
+    from dashboard import cache
+
+    real = cache.score_images
+
+    def overflowing(images):
+        scores = real(images)
+        scores[["probability", "logit"]] = float("nan")
+        return scores
+
+    monkeypatch.setattr(cache, "score_images", overflowing)
+    at = upload(open_page(lang="en"), ("seven.png", digit_png(), "image/png"))
+    assert at.metric[0].value == TEXT["mine.score_not_finite"]["en"]
+    assert not any(m.value.lower() == "nan" for m in at.metric) and not at.metric[0].help  # no "Logit: nan"
