@@ -216,3 +216,6 @@ def test_a_nan_score_shows_the_translated_message(monkeypatch):
     at = upload(open_page(lang="en"), ("seven.png", digit_png(), "image/png"))
     assert at.metric[0].value == TEXT["mine.score_not_finite"]["en"]
     assert not any(m.value.lower() == "nan" for m in at.metric) and not at.metric[0].help  # no "Logit: nan"
+    assert not any("nan" in c.value or "100%" in c.value for c in at.caption)  # no percentile for it
+    percentiles = at.dataframe[0].value.filter(like="Percentile")
+    assert percentiles.shape[1] >= 6 and percentiles.isna().all().all()

@@ -82,6 +82,7 @@ if not items:
 scores = cache.score_images(my_images.model_inputs())
 reference = cache.group_scores(REFERENCE_N, REFERENCE_SEED)
 pct = charts.percentiles(scores["logit"].to_numpy(), reference, "logit")  # logits: no ties where p rounds to 1
+pct[~scores["logit"].map(math.isfinite).to_numpy()] = float("nan")  # a NaN score is above nothing, not 100%
 group_labels = {g: t(f"group.{g}") for g in pct.columns}
 
 st.header(t("mine.list_title", count=len(items)))
@@ -100,7 +101,10 @@ for i in reversed(range(len(items))):
                 score_text(score["probability"]),
                 help=t("mine.logit_is", logit=logit) if math.isfinite(logit) else None,  # never "Logit: nan"
             )
-            st.caption(" · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns))
+            if math.isfinite(logit):
+                st.caption(
+                    " · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns)
+                )
             for note in entry["notes"]:
                 st.caption(t("mine.note", note=note_text(note)))
 
