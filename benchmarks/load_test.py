@@ -15,10 +15,8 @@ times here are what the whole box manages, not the server alone.
 import argparse
 import asyncio
 import json
-import struct
 import sys
 import time
-import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,7 +26,7 @@ import numpy as np
 if __package__ in (None, ""):  # `python benchmarks/load_test.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import harness
+from benchmarks import harness, hostile_files
 from dashboard.i18n import t
 
 EXAMPLES = sorted((harness.ROOT / "data" / "examples").glob("*.png"))
@@ -39,20 +37,9 @@ BOMB_SIDE = 30_000
 # ---------------- inputs ----------------
 
 
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
 def bomb_png(side: int = BOMB_SIDE) -> bytes:
-    """A complete, valid side x side 1-bit grey PNG of zeros: ~110 KB for 30000 (900 MB once decoded).
-    Built as tests/test_hostile_images.py builds it: rows compressed 1,000 at a time."""
-    row = bytes(side // 8 + 1)  # filter byte + packed bits
-    packer = zlib.compressobj(9)
-    block = row * 1000
-    idat = b"".join(packer.compress(block) for _ in range(side // 1000))
-    idat += packer.compress(row * (side % 1000)) + packer.flush()
-    ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+    """A complete, valid side x side 1-bit grey PNG of zeros: ~110 KB for 30000 (900 MB once decoded)."""
+    return hostile_files.bomb_png(side)
 
 
 def bomb_refusal_text(side: int = BOMB_SIDE) -> str:

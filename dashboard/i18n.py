@@ -7,6 +7,7 @@ see _LocaleFormatter). The language is the sidebar choice, defaulting to the bro
 """
 
 import functools
+import math
 import string
 
 import numpy as np
@@ -297,7 +298,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "mine.tab_upload": {"ru": "Загрузить", "en": "Upload"},
     "mine.tab_draw": {"ru": "Нарисовать", "en": "Draw"},
-    "mine.uploader": {"ru": "Изображения (PNG, JPEG, WebP, BMP, GIF)", "en": "Images (PNG, JPEG, WebP, BMP, GIF)"},
+    "mine.uploader": {
+        "ru": "Изображения (PNG, JPEG, WebP, GIF, BMP, TIFF, HEIC, AVIF)",
+        "en": "Images (PNG, JPEG, WebP, GIF, BMP, TIFF, HEIC, AVIF)",
+    },
     "mine.uploader_help": {
         "ru": "Можно несколько файлов сразу. Формат определяется по содержимому, а не по имени.",
         "en": "Several files at once are fine. The format is read from the content, not the name.",
@@ -415,8 +419,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "the picture is {width}×{height} pixels and the limit is {limit}. Shrink it and try again.",
     },
     "error.image.unsupported_format": {
-        "ru": "это не изображение в поддерживаемом формате (распознано: {detected}). Подойдут PNG, JPEG, WebP, BMP, GIF.",
-        "en": "this is not an image in a supported format (detected: {detected}). Use PNG, JPEG, WebP, BMP or GIF.",
+        "ru": "это не изображение в поддерживаемом формате (распознано: {detected}). Подойдут PNG, JPEG, WebP, GIF, "
+        "BMP, TIFF, HEIC, AVIF.",
+        "en": "this is not an image in a supported format (detected: {detected}). Use PNG, JPEG, WebP, GIF, BMP, "
+        "TIFF, HEIC or AVIF.",
     },
     "error.image.corrupt": {"ru": "файл повреждён или обрезан.", "en": "the file is damaged or truncated."},
     "error.image.other": {"ru": "изображение не удалось прочитать.", "en": "the image could not be read."},
@@ -473,8 +479,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{key} has shape {shape}, expected {expected}.",
     },
     "error.weights.dtype": {
-        "ru": "у {key} тип {dtype}, а нужны числа с плавающей точкой.",
-        "en": "{key} has dtype {dtype}; floating-point numbers are needed.",
+        "ru": "у {key} тип {dtype}, а нужны числа с плавающей точкой (float16, bfloat16, float32 или float64).",
+        "en": "{key} has dtype {dtype}; floating-point numbers are needed (float16, bfloat16, float32 or float64).",
     },
     "error.weights.not_finite": {"ru": "в {key} есть NaN или бесконечности.", "en": "{key} contains NaN or infinity."},
     "error.weights.checksum": {
@@ -484,6 +490,54 @@ TEXT: dict[str, dict[str, str]] = {
     "error.weights.other": {
         "ru": "файл не удалось загрузить как веса.",
         "en": "the file could not be loaded as weights.",
+    },
+    # ----- untrusted files (issue 13): the sandbox's breach, formats, non-files, hostile weights -----
+    "error.image.undecodable": {
+        "ru": "это файл {format}, но в разновидности формата, которую здесь не прочитать. Сохраните его заново "
+        "как PNG или JPEG.",
+        "en": "this is a {format} file, but in a variant of the format that cannot be decoded here. Save it again "
+        "as PNG or JPEG.",
+    },
+    "error.image.decode_limit": {
+        "ru": "чтение файла остановлено: ему нужно больше {memory_mb} МБ памяти, {cpu_s} с процессора или {wall_s} с "
+        "всего. Так бывает со специально собранными файлами; обычный снимок укладывается с запасом.",
+        "en": "decoding was stopped: the file needs more than {memory_mb} MB of memory, {cpu_s} s of processor time "
+        "or {wall_s} s in all. Files built to do that behave so; an ordinary photo fits with room to spare.",
+    },
+    "error.image.not_a_file": {
+        "ru": "это не обычный файл (а {kind}).",
+        "en": "this is not a regular file but a {kind}.",
+    },
+    "error.weights.not_a_file": {
+        "ru": "это не обычный файл (а {kind}).",
+        "en": "this is not a regular file but a {kind}.",
+    },
+    "error.weights.archive_too_large": {
+        "ru": "архив распаковывается в {size_mb} МБ, а весам сетей блокнота хватает {limit_mb} МБ; он не распакован.",
+        "en": "the archive unpacks to {size_mb} MB, while the notebook's weights need at most {limit_mb} MB; it "
+        "was not unpacked.",
+    },
+    "error.weights.not_dense": {
+        "ru": "{key} — не обычный плотный тензор со значениями (разреженный или без данных).",
+        "en": "{key} is not an ordinary dense tensor with values (it is sparse or holds no data).",
+    },
+    "error.weights.tensor_attributes": {
+        "ru": "у тензора {key} есть атрибуты, заданные самим файлом; такой файл не загружается.",
+        "en": "the tensor {key} carries attributes set by the file itself; such a file is not loaded.",
+    },
+    "error.weights.int_dtype": {
+        "ru": "у {key} тип {dtype}, а нужен целочисленный тензор.",
+        "en": "{key} has dtype {dtype}; an integer tensor is needed.",
+    },
+    "error.weights.unstable": {
+        "ru": "веса загрузились, но на проверочных картинках (шум, настоящая и сгенерированная цифра) сеть выдаёт "
+        "не числа (NaN или бесконечность); они не включены.",
+        "en": "the weights loaded, but on the test inputs (noise, a real and a generated digit) the network gives "
+        "no numbers (NaN or infinity); they were not switched on.",
+    },
+    "mine.score_not_finite": {
+        "ru": "не число (NaN): с этими весами у картинки нет оценки",
+        "en": "not a number (NaN): these weights give this image no score",
     },
     # ----- feature space (issue 4) -----
     "fs.title": {"ru": "Пространство признаков дискриминатора", "en": "The discriminator's feature space"},
@@ -819,6 +873,11 @@ def error_text(area: str, exc: BaseException) -> str:
     if details.get("kind") in ("generator", "discriminator"):
         details["kind"] = t(f"kind.{details['kind']}")
     return t(key if key in TEXT else f"error.{area}.other", **details)
+
+
+def score_text(probability: float) -> str:
+    """D's probability as the pages print it (4 decimals), or a translated "not a number", never "nan"."""
+    return f"{probability:.4f}" if math.isfinite(probability) else t("mine.score_not_finite")
 
 
 def note_text(note: str) -> str:

@@ -8,7 +8,9 @@ import numpy as np
 import streamlit as st
 
 KEY = "my_images"
+REFUSED_KEY = "my_images_refused"  # content sha256 -> (code, details) of its ImageError: never decoded twice
 MAX_KEPT = 24  # oldest dropped first
+MAX_REFUSED = 64
 
 
 def entries() -> list[dict]:
@@ -65,17 +67,31 @@ def add_upload(name: str, payload: bytes, pipeline: str) -> dict:
     """Prepare an uploaded file's bytes with `pipeline` ("notebook" | "mnist") and keep it; returns the entry.
 
     Raises gan_core.preprocess.ImageError for anything that is not a usable image (nothing is kept then).
-    The same bytes through the same pipeline are prepared once per session.
+    The bytes are decoded in gan_core.sandbox (a resource-limited process). The same bytes through the same
+    pipeline are prepared once per session, and bytes once refused are refused again from memory, undecoded.
     """
     import hashlib
 
-    from gan_core.preprocess import prepare_image
+    from gan_core import sandbox
+    from gan_core.preprocess import ImageError
 
-    entry_id = f"upload:{hashlib.sha256(payload).hexdigest()[:16]}:{pipeline}"
+    digest = hashlib.sha256(payload).hexdigest()
+    entry_id = f"upload:{digest[:16]}:{pipeline}"
     for existing in entries():
         if existing["id"] == entry_id:
             return existing
-    entry = _entry(entry_id, name, "upload", pipeline, prepare_image(payload, pipeline))
+    refused = st.session_state.setdefault(REFUSED_KEY, {})
+    if digest in refused:
+        code, details = refused[digest]
+        raise ImageError(code, **details)
+    try:
+        prepared = sandbox.prepare_image(payload, pipeline)
+    except ImageError as exc:  # the refusal does not depend on the pipeline: the file is what it is
+        refused[digest] = (exc.code, exc.details)  # not the exception: its traceback would hold the bytes
+        while len(refused) > MAX_REFUSED:
+            refused.pop(next(iter(refused)))
+        raise
+    entry = _entry(entry_id, name, "upload", pipeline, prepared)
     add(entry)
     return entry
 

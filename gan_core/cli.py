@@ -46,11 +46,14 @@ def _load(kind: str, path: str | None):
 
 
 def _read_image(path: str, pipeline: str):
-    """(1, 1, 28, 28) model input from an image file; a refusal names the file."""
-    from .preprocess import ImageError, prepare_image
+    """(1, 1, 28, 28) model input from an image file: a regular file of at most MAX_BYTES (gan_core.files), decoded
+    in the sandbox (gan_core.sandbox); a refusal names the file."""
+    from . import sandbox
+    from .files import read_untrusted_file
+    from .preprocess import MAX_BYTES, ImageError
 
     try:
-        return prepare_image(Path(path).read_bytes(), pipeline).tensor
+        return sandbox.prepare_image(read_untrusted_file(path, MAX_BYTES, ImageError), pipeline).tensor
     except (ImageError, OSError) as exc:
         raise FileFailure(path, exc) from None
     except Exception as exc:  # a decoder failure the checks do not know yet: still this file's fault
@@ -109,9 +112,10 @@ def _notebook(args) -> int:
 
 
 def _score(args) -> int:
+    import math
+
     import pandas as pd
 
-    from .preprocess import prepare_image
     from .scoring import score_batch
 
     discriminator = _load("discriminator", args.discriminator)
@@ -119,10 +123,14 @@ def _score(args) -> int:
     for path in args.paths:
         row = {"path": path, "probability": None, "logit": None, "error": ""}
         try:
-            scores = score_batch(discriminator, prepare_image(Path(path).read_bytes(), args.pipeline).tensor)
-            row.update(probability=round(float(scores["probability"][0]), 6), logit=round(float(scores["logit"][0]), 6))
-        except Exception as exc:  # one bad file must not stop the batch: report it in its row
-            row["error"] = " ".join(str(exc).split()) or type(exc).__name__
+            scores = score_batch(discriminator, _read_image(path, args.pipeline))
+            probability, logit = float(scores["probability"][0]), float(scores["logit"][0])
+            if not (math.isfinite(probability) and math.isfinite(logit)):  # never a blank score with exit 0
+                raise ArithmeticError(f"the score is not a finite number (logit {logit})")
+            row.update(probability=round(probability, 6), logit=round(logit, 6))
+        except (FileFailure, ArithmeticError) as exc:  # one bad file must not stop the batch: its row says why
+            reason = exc.error if isinstance(exc, FileFailure) else exc  # the path is in the row already
+            row["error"] = " ".join(str(reason).split()) or type(reason).__name__
         rows.append(row)
     table = pd.DataFrame(rows, columns=["path", "probability", "logit", "error"])
     if args.out:

@@ -4,12 +4,18 @@ Policies (each tested in tests/test_hostile_images.py):
 - the format is decided by magic bytes against ALLOWED_FORMATS, never by the file name;
 - the pixel count is read from the header (gan_core.image_headers) and refused over MAX_PIXELS before any
   pixel is decoded;
-- alpha is composited onto a stated background using alpha only: the colour under alpha=0 never matters;
+- OpenCV decodes what it can (so the notebook pipeline is bit-exact with the notebook's `cv2.imread`); Pillow
+  (with pillow-heif for HEIC) decodes the rest: HEIC, AVIF, APNG frame 0, 16-bit bitfield BMPs, ...;
+- "this kind of file cannot be decoded here" (`undecodable`) and "damaged" (`corrupt`) are different refusals;
+- alpha is composited onto a stated background using alpha only: the colour under alpha=0 never matters; a PNG's
+  tRNS colour key counts as alpha;
 - 16-bit input is scaled to 8 bits (/257), never clipped;
 - animations (GIF, APNG, animated WebP): the first frame is used, with the note "first_frame_of_animation";
 - EXIF orientation is applied, as phones and the notebook's `cv2.imread` expect (note "exif_rotated").
+Files from users go through gan_core.sandbox, which runs `prepare_image` in a resource-limited process.
 """
 
+import io
 import struct
 from dataclasses import dataclass
 from functools import partial
@@ -17,11 +23,15 @@ from functools import partial
 import cv2
 import numpy as np
 
-from .image_headers import detect_format, exif_orientation, header_size, is_animated
+from .image_headers import detect_format, exif_orientation, header_size, is_animated, png_transparency_key
 
 MAX_PIXELS = 25_000_000  # the same value as OPENCV_IO_MAX_IMAGE_PIXELS in gan_core/__init__.py
 MAX_BYTES = 20 * 1024 * 1024
-ALLOWED_FORMATS = ("png", "jpeg", "webp", "bmp", "gif")
+ALLOWED_FORMATS = ("png", "jpeg", "webp", "bmp", "gif", "tiff", "heic", "avif")
+OPENCV_FORMATS = ("png", "jpeg", "webp", "bmp", "gif", "tiff", "avif")  # tried first; Pillow decodes what OpenCV cannot
+PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "bmp": "BMP", "gif": "GIF", "tiff": "TIFF"}
+PILLOW_FORMATS |= {"heic": "HEIF", "avif": "AVIF"}
+NOTES = ("first_frame_of_animation", "exif_rotated", "scaled_16bit", "alpha_composited", "inverted")
 PIPELINES = ("notebook", "mnist")
 DISPLAY_SIDE = 512  # longer side of PreparedImage.original
 SIDE, BOX, CENTRE = 28, 20, 14  # MNIST: ink fitted in 20x20, centre of mass at pixel (14, 14) of 28x28
@@ -31,9 +41,16 @@ _MESSAGES = {
     "empty": "The file is empty.",
     "too_large": "The file has {size} bytes; the limit is {limit} bytes.",
     "too_many_pixels": "The image is {width}x{height} pixels; the limit is {limit} pixels.",
-    "unsupported_format": "Unsupported image format ({detected}). Use PNG, JPEG, WebP, BMP or GIF.",
+    "unsupported_format": "Unsupported image format ({detected}). Use PNG, JPEG, WebP, GIF, BMP, TIFF, HEIC or AVIF.",
+    "undecodable": "This {format} file uses a variant of the format that cannot be decoded here.",
     "corrupt": "The image could not be read: {reason}.",
+    "decode_limit": "Decoding the image was stopped: it needed more than {memory_mb} MB of memory, {cpu_s} s of "
+    "processor time or {wall_s} s in all.",
+    "not_a_file": "This is not a regular file but a {kind}.",
 }
+REFUSAL_CODES = tuple(_MESSAGES)
+# Pillow's words for "I do not know this variant" (anything else it raises means a damaged file)
+_UNSUPPORTED_WORDS = ("not supported", "unsupported", "unknown", "not available", "unrecognized")
 
 
 class ImageError(ValueError):
@@ -141,8 +158,9 @@ def _flatten(image: np.ndarray, background, bgr: bool):
     return np.ascontiguousarray(rgb), _over(gray, alpha, background, peak), notes
 
 
-def decode_gray(data: bytes, background: int = 255) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Encoded bytes -> (display RGB uint8 (h,w,3), gray uint8 (H,W), notes). Refuses before decoding."""
+def check_header(data: bytes) -> str:
+    """The fast first refusal, from the bytes alone (no pixel decoded): empty, too large, not an allowed format,
+    damaged header, too many pixels. Returns the format."""
     if not data:
         raise ImageError("empty")
     if len(data) > MAX_BYTES:
@@ -151,19 +169,97 @@ def decode_gray(data: bytes, background: int = 255) -> tuple[np.ndarray, np.ndar
     width, height = read_header_size(data, fmt)
     if width * height > MAX_PIXELS:
         raise ImageError("too_many_pixels", width=width, height=height, limit=MAX_PIXELS)
+    return fmt
+
+
+def _with_png_key(image: np.ndarray, data: bytes) -> np.ndarray:
+    """OpenCV ignores a grey/RGB PNG's tRNS colour key: add the alpha channel it means (key colour -> 0)."""
+    key = png_transparency_key(data)
+    if key is None or (image.ndim == 3 and image.shape[2] in (2, 4)):
+        return image
+    depth = data[24]
+    if depth < 8:  # libpng expands 1/2/4-bit grey to 8 bits by scaling: 1 -> 255 at depth 1
+        key = tuple(k * 255 // (2**depth - 1) for k in key)
+    pixels = image if image.ndim == 3 else image[..., None]  # (H, W, 1 | 3), BGR
+    match = np.all(pixels == np.array(key[::-1], image.dtype), axis=2)
+    alpha = np.where(match, 0, np.iinfo(image.dtype).max).astype(image.dtype)
+    return np.dstack([pixels, alpha])
+
+
+def _decode_opencv(data: bytes, fmt: str) -> tuple[np.ndarray, int] | None:
+    """(pixels (H,W[,C]) uint8/uint16 BGR(A), EXIF orientation), or None where OpenCV cannot decode the file."""
     try:  # IMREAD_UNCHANGED keeps alpha and 16 bits but skips EXIF orientation: _orient applies it
         image, kinds, blobs = cv2.imdecodeWithMetadata(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error:
-        image = None
-    if image is None or image.size == 0:
-        raise ImageError("corrupt", reason="the pixel data is truncated or damaged")
-    if image.dtype not in (np.uint8, np.uint16):
-        raise ImageError("unsupported_format", detected=f"{fmt} {image.dtype}")
-    exif = [bytes(np.asarray(b).ravel()) for k, b in zip(np.ravel(kinds), blobs) if k == cv2.IMAGE_METADATA_EXIF]
+        return None
+    if image is None or image.size == 0 or image.dtype not in (np.uint8, np.uint16):
+        return None
+    exif = [
+        bytes(np.asarray(b).ravel())
+        for k, b in zip(np.ravel(kinds), blobs, strict=False)
+        if k == cv2.IMAGE_METADATA_EXIF
+    ]
     orientation = exif_orientation(exif[0]) if exif else 1
-    notes = ("first_frame_of_animation",) * is_animated(data, fmt) + ("exif_rotated",) * (orientation != 1)
-    rgb, gray, more = _flatten(_orient(image, orientation), background, bgr=True)
-    return rgb, gray, notes + more
+    return (_with_png_key(image, data) if fmt == "png" else image), orientation
+
+
+def _pillow_pixels(im) -> np.ndarray:
+    """A loaded PIL image -> (H,W[,C]) uint8/uint16 RGB(A) or grey(+alpha); transparency keys become alpha."""
+    if "transparency" in im.info and im.mode in ("1", "L", "I;16", "RGB", "P"):
+        im = im.convert("RGBA" if im.mode in ("RGB", "P") else "LA")
+    if im.mode in ("L", "LA", "RGB", "RGBA"):
+        return np.asarray(im)
+    if im.mode.startswith("I;16"):
+        return np.asarray(im).astype(np.uint16)
+    if im.mode in ("I", "F"):  # 32-bit integers or floats (TIFF): floats in [0, 1] are the usual convention
+        values = np.asarray(im, np.float64)
+        return np.clip(values * (65535 if im.mode == "F" and values.max() <= 1 else 1), 0, 65535).astype(np.uint16)
+    if im.mode == "1":
+        return np.asarray(im.convert("L"))
+    return np.asarray(im.convert("RGBA" if im.mode in ("PA", "RGBa", "La", "LA") else "RGB"))
+
+
+def _decode_pillow(data: bytes, fmt: str) -> tuple[np.ndarray, int]:
+    """(pixels RGB(A) or grey, EXIF orientation) through Pillow (frame 0 of an animation); ImageError otherwise."""
+    from PIL import Image
+
+    if fmt == "heic":
+        try:
+            from pillow_heif import register_heif_opener
+        except ImportError:  # an install without pillow-heif cannot read HEIC
+            raise ImageError("undecodable", format="HEIC") from None
+        register_heif_opener()
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own bomb check, the same limit
+    try:
+        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[fmt]]) as im:
+            if im.width * im.height > MAX_PIXELS:
+                raise ImageError("too_many_pixels", width=im.width, height=im.height, limit=MAX_PIXELS)
+            im.load()
+            orientation = im.getexif().get(0x0112, 1) if fmt not in ("heic", "avif") else 1  # libheif rotates
+            return _pillow_pixels(im), orientation if orientation in range(1, 9) else 1
+    except (ImageError, MemoryError):
+        raise
+    except Exception as exc:  # Pillow's words only pick the code: the message never echoes them or the bytes
+        words = str(exc).lower()
+        if isinstance(exc, NotImplementedError) or any(w in words for w in _UNSUPPORTED_WORDS):
+            raise ImageError("undecodable", format=fmt.upper()) from None
+        raise ImageError("corrupt", reason="the pixel data is truncated or damaged") from None
+
+
+def _decode(data: bytes, background: int) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], str]:
+    fmt = check_header(data)
+    animated = is_animated(data, fmt)
+    # APNG goes to Pillow: OpenCV's first APNG frame is not always the default image (16-bit ones came out black)
+    decoded = _decode_opencv(data, fmt) if fmt in OPENCV_FORMATS and not (animated and fmt == "png") else None
+    image, orientation = decoded or _decode_pillow(data, fmt)
+    notes = ("first_frame_of_animation",) * animated + ("exif_rotated",) * (orientation != 1)
+    rgb, gray, more = _flatten(_orient(image, orientation), background, bgr=decoded is not None)
+    return rgb, gray, notes + more, fmt
+
+
+def decode_gray(data: bytes, background: int = 255) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Encoded bytes -> (display RGB uint8 (h,w,3), gray uint8 (H,W), notes). Refuses before decoding."""
+    return _decode(data, background)[:3]
 
 
 # ---- the two pipelines: gray uint8 (H, W) -> (28, 28) float32 in [-1, 1] ----
@@ -185,7 +281,8 @@ def mnist_pipeline(gray: np.ndarray) -> np.ndarray:
     """As MNIST was made: light ink on black, cropped to the ink, fitted in 20x20 keeping the aspect,
     centred by centre of mass in 28x28. Ink -> +1, background -> -1; a blank image -> all -1."""
     ink = 255 - gray if is_dark_on_light(gray) else gray  # uint8 throughout: a big photo costs one copy
-    ink = cv2.subtract(ink, float(np.median(_border(ink))))  # the paper's own level -> 0 (saturating)
+    # the paper's own level -> 0 (saturating); dtype stated: OpenCV reads a (4, 1) image as a scalar otherwise
+    ink = cv2.subtract(ink, float(np.median(_border(ink))), dtype=cv2.CV_8U)  # type: ignore[call-overload]  # stubs lack scalars
     out = np.full((SIDE, SIDE), -1, np.float32)
     if ink.max() == 0:
         return out  # blank: nothing drawn
@@ -216,8 +313,8 @@ def _prepared(rgb, gray, notes, pipeline: str, fmt: str) -> PreparedImage:
 
 def prepare_image(data: bytes, pipeline: str = "notebook", background: int = 255) -> PreparedImage:
     """Encoded image bytes -> PreparedImage. Raises ImageError with a stable code for any refused input."""
-    rgb, gray, notes = decode_gray(data, background)
-    return _prepared(rgb, gray, notes, pipeline, sniff_format(data))
+    rgb, gray, notes, fmt = _decode(data, background)
+    return _prepared(rgb, gray, notes, pipeline, fmt)
 
 
 def prepare_array(rgba_or_gray: np.ndarray, pipeline: str = "mnist", background: int | None = None) -> PreparedImage:

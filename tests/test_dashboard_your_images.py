@@ -7,9 +7,10 @@ import pytest
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
+from benchmarks import hostile_files as hf
 from dashboard import my_images
 from dashboard.i18n import TEXT
-from gan_core import scoring
+from gan_core import sandbox, scoring
 from gan_core.preprocess import prepare_image
 from gan_core.weights import WEIGHTS_DIR, load_model
 
@@ -123,3 +124,98 @@ def test_prepare_drawing_handles_a_canvas_rgba():
     entry = my_images.prepare_drawing(rgba, "mnist")
     assert entry["source"] == "canvas" and entry["model_input"].shape == (28, 28)
     assert entry["model_input"].max() == pytest.approx(1.0) and entry["model_input"].min() == pytest.approx(-1.0)
+
+
+# ---- untrusted files (issue 13): the sandbox, the formats phones make, refusals remembered ----
+def test_the_uploader_accepts_the_formats_phones_make():
+    at = open_page()
+    accepted = set(at.file_uploader[0].proto.type)
+    assert {".heic", ".heif", ".avif", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"} <= accepted
+
+
+@pytest.mark.parametrize("fmt", ["HEIF", "AVIF", "TIFF"])
+def test_heic_avif_tiff_uploads_are_scored_as_gan_core_scores_them(discriminator, fmt):
+    rgb = cv2.cvtColor(cv2.imdecode(np.frombuffer(digit_png(), np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    data = hf.pillow_bytes(rgb, fmt)
+    at = upload(open_page(lang="en"), (f"phone.{fmt.lower()}", data, "application/octet-stream"))
+    assert not at.error
+    expected = scoring.score_batch(discriminator, prepare_image(data, "notebook").tensor)["probability"][0]
+    assert float(at.metric[0].value) == pytest.approx(float(expected), abs=1e-4)
+
+
+def test_a_decode_breach_is_refused_in_both_languages_and_not_decoded_again(monkeypatch):
+    calls = []
+    real = sandbox.prepare_image
+    monkeypatch.setattr(sandbox, "prepare_image", lambda data, *a, **k: calls.append(len(data)) or real(data, *a, **k))
+    scan = ("scan.jpg", hf.scan_repeat_jpeg(), "image/jpeg")
+    for lang in ("ru", "en"):
+        at = upload(open_page(lang=lang), scan)
+        expected = TEXT["error.image.decode_limit"][lang].split("{")[0]
+        assert "scan.jpg" in at.error[0].value and expected in at.error[0].value
+        assert "Traceback" not in at.error[0].value and "nan" not in at.error[0].value.lower()
+        decoded = len(calls)
+        at.radio(key="mine_pipeline").set_value("mnist").run()  # a rerun with the file still in the uploader
+        at.run()
+        assert len(calls) == decoded and len(at.error) == 1  # refused again from memory, not decoded
+        assert at.session_state[my_images.REFUSED_KEY]
+    assert len(calls) == 2  # once per session
+
+
+def test_hostile_uploads_get_their_reasons_and_the_good_one_stays():
+    at = upload(
+        open_page(lang="en"),
+        ("seven.png", digit_png(), "image/png"),
+        ("crash.png", hf.huge_chunk_png(), "image/png"),
+        ("bomb.png", hf.bomb_png(30000), "image/png"),
+        ("odd.bmp", hf.bitfield_bmp((0xF00, 0xF0, 0xF, 0xF000), 0xFF00), "image/bmp"),
+        ("video.heic", b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isommp41", "image/heic"),
+    )
+    errors = [e.value for e in at.error]
+    assert len(errors) == 4 and len(at.metric) == 1
+    assert TEXT["error.image.corrupt"]["en"] in errors[0]
+    assert "30000×30000" in errors[1]
+    assert TEXT["error.image.undecodable"]["en"].format(format="BMP") in errors[2]
+    assert "iso-media" in errors[3]
+    assert all(e.isprintable() for e in errors)
+
+
+def test_transparency_keys_and_junk_jpegs_are_accepted():
+    grey = np.zeros((40, 40), np.uint8)
+    grey[10:30, 10:30] = 200
+    at = upload(
+        open_page(lang="en"),
+        ("key.png", hf.trns_grey_png(grey, 0), "image/png"),
+        ("junk.jpg", hf.junk_before_marker_jpeg(np.dstack([grey] * 3)), "image/jpeg"),
+    )
+    assert not at.error and len(at.metric) == 2
+    notes = [e["notes"] for e in at.session_state[my_images.KEY]]
+    assert "alpha_composited" in notes[0]
+
+
+def test_score_text_never_shows_nan():
+    from dashboard.i18n import score_text
+
+    assert score_text(0.12345) == "0.1235"
+    assert score_text(float("nan")) == TEXT["mine.score_not_finite"]["ru"]  # outside a session: the fallback
+    assert score_text(float("inf")) == TEXT["mine.score_not_finite"]["ru"]
+    assert all("nan" not in TEXT["mine.score_not_finite"][lang].lower().replace("(nan)", "") for lang in ("ru", "en"))
+
+
+def test_a_nan_score_shows_the_translated_message(monkeypatch):
+    # a discriminator can pass the load-time probe and still overflow on some other input: its score is NaN
+    from dashboard import cache
+
+    real = cache.score_images
+
+    def overflowing(images):
+        scores = real(images)
+        scores[["probability", "logit"]] = float("nan")
+        return scores
+
+    monkeypatch.setattr(cache, "score_images", overflowing)
+    at = upload(open_page(lang="en"), ("seven.png", digit_png(), "image/png"))
+    assert at.metric[0].value == TEXT["mine.score_not_finite"]["en"]
+    assert not any(m.value.lower() == "nan" for m in at.metric) and not at.metric[0].help  # no "Logit: nan"
+    assert not any("nan" in c.value or "100%" in c.value for c in at.caption)  # no percentile for it
+    percentiles = at.dataframe[0].value.filter(like="Percentile")
+    assert percentiles.shape[1] >= 6 and percentiles.isna().all().all()

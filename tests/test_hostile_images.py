@@ -8,7 +8,6 @@ import struct
 import subprocess
 import sys
 import textwrap
-import zlib
 from pathlib import Path
 
 import cv2
@@ -17,6 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import hostile_files as hf
+from benchmarks.hostile_files import png, zero_rows
 from gan_core import preprocess as pp
 from gan_core.data import real_digits_with_labels
 
@@ -43,28 +44,12 @@ def digit_ink(size: int = 112) -> np.ndarray:
     return cv2.resize(ink, (size, size), interpolation=cv2.INTER_CUBIC)
 
 
-# ---- hand-built PNGs: headers that claim anything, bodies that cost nothing ----
-def png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def png(width: int, height: int, depth: int, colour: int, idat: bytes) -> bytes:
-    ihdr = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
-
-
-def zero_rows(row_bytes: int, rows: int) -> bytes:
-    """zlib stream of `rows` all-zero PNG rows (filter byte + pixels), compressed in slices: ~1000:1."""
-    packer, block = zlib.compressobj(9), bytes(row_bytes + 1) * 1000
-    parts = [packer.compress(block) for _ in range(rows // 1000)]
-    return b"".join(parts) + packer.compress(bytes(row_bytes + 1) * (rows % 1000)) + packer.flush()
-
-
+# ---- hand-built PNGs (benchmarks/hostile_files.py): headers that claim anything, bodies that cost nothing ----
 def bombs() -> dict[str, tuple[bytes, str]]:
     """name -> (file bytes, expected code): the issue's four decompression bombs."""
     return {
         # a complete, valid 30000x30000 1-bit PNG: ~110 KB that OpenCV would expand to 900 MB
-        "png_30000_full": (png(30000, 30000, 1, 0, zero_rows(3750, 30000)), "too_many_pixels"),
+        "png_30000_full": (hf.bomb_png(30000), "too_many_pixels"),
         "png_40000_header": (png(40000, 40000, 8, 0, zero_rows(40000, 2)), "too_many_pixels"),
         "pgm_19_bytes": (b"P5\n30000 30000\n255\n", "unsupported_format"),
         "png_12000_rgba16": (png(12000, 12000, 16, 6, zero_rows(12000 * 8, 2)), "too_many_pixels"),
@@ -201,7 +186,9 @@ def tiny_png() -> bytes:
         ),
         (b"definitely a picture of a seven, honest\n", "unsupported_format", "text"),
         (b"P5\n2 2\n255\n\x00\xff\xff\x00", "unsupported_format", "pnm"),
-        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "unsupported_format", "heic"),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isommp41", "unsupported_format", "iso-media"),  # a video
+        (b"\x00\x00\x00\x10ftyp\xff\xfe\xfd\xfc\x00\x00\x00\x00", "unsupported_format", "iso-media"),
+        (b"II+\x00\x08\x00\x00\x00", "unsupported_format", "bigtiff"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "unsupported_format", "pdf"),
     ],
 )
@@ -211,10 +198,47 @@ def test_bad_files_are_refused_by_content(data, code, detected):
     assert err.details.get("detected") == detected
 
 
-def test_tiff_disguised_as_png_is_refused_by_content():
+def test_tiff_named_png_is_read_as_tiff_by_content():
     # the bytes are all there is: a .png name never reaches the module
-    err = refused(encode(".tif", digit_ink(28)))
-    assert (err.code, err.details["detected"]) == ("unsupported_format", "tiff")
+    prepared = pp.prepare_image(encode(".tif", digit_ink(28)))
+    assert prepared.format == "tiff"
+    np.testing.assert_array_equal(prepared.gray, digit_ink(28))
+
+
+def test_heic_header_without_an_image_is_corrupt_not_unsupported():
+    err = refused(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+    assert err.code == "corrupt"
+
+
+def test_png_chunk_lengths_past_the_file_are_refused_before_decoding():
+    # libpng's crashers huge_tEXt_chunk / huge_IDAT: OpenCV allocated what the chunk declared (4.2 GB)
+    for kind in (b"tEXt", b"IDAT", b"zTXt"):
+        err = refused(hf.huge_chunk_png(kind))
+        assert err.code == "corrupt" and "more bytes than the file holds" in err.details["reason"]
+
+
+def test_undecodable_variant_and_damaged_file_are_different_refusals():
+    argb4444 = hf.bitfield_bmp((0x0F00, 0x00F0, 0x000F, 0xF000), 0xFF00)  # neither OpenCV nor Pillow reads it
+    err = refused(argb4444)
+    assert (err.code, err.details) == ("undecodable", {"format": "BMP"})
+    assert str(err) == "This BMP file uses a variant of the format that cannot be decoded here."
+    assert refused(encode(".bmp", digit_ink())[:300]).code == "corrupt"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x00\x00\x10ftyp\xff\xfe\x80\x81\x00\x00\x00\x00",
+        b"\xff\xd8\xff\xc0\x00\x11\x08\xff\xff",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xff\xff\xff\xfe\xfe",
+        b"RIFF\x00\x00\x00\x00WEBP\xe9\xe8\xe7\xe6",
+        np.random.default_rng(1).bytes(64),
+    ],
+)
+def test_messages_never_echo_raw_bytes(data):
+    message = str(refused(data))
+    assert message.isascii() and message.isprintable()
+    assert not any(chr(b) in message for b in data if b >= 0x80 or b < 0x20)
 
 
 @pytest.mark.parametrize("ext", [".png", ".jpg", ".webp", ".gif", ".bmp"])
@@ -245,13 +269,18 @@ def test_oversized_file_is_refused_before_anything_else():
 
 
 def test_every_refusal_has_an_english_message():
-    for code, details in [
+    cases = [
         ("empty", {}),
         ("too_large", {"size": 1, "limit": 2}),
         ("too_many_pixels", {"width": 1, "height": 2, "limit": 3}),
         ("unsupported_format", {"detected": "svg"}),
+        ("undecodable", {"format": "BMP"}),
         ("corrupt", {"reason": "truncated"}),
-    ]:
+        ("decode_limit", {"memory_mb": 1, "cpu_s": 2, "wall_s": 3}),
+        ("not_a_file", {"kind": "directory"}),
+    ]
+    assert {code for code, _ in cases} == set(pp.REFUSAL_CODES)
+    for code, details in cases:
         message = str(pp.ImageError(code, **details))
         assert message[0].isupper() and message.endswith(".") and message.isascii()
 

@@ -1,6 +1,7 @@
 """gan_core.preprocess on good input: formats and headers, the two pipelines against their references,
 compositing, the drawing canvas. Hostile input lives in test_hostile_images.py."""
 
+import io
 import os
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import skimage.data
 
 import gan_core
+from benchmarks import hostile_files as hf
 from gan_core import preprocess as pp
 from gan_core.data import cat_image, natural_photo, real_digits_with_labels
 
@@ -200,3 +202,106 @@ def test_image_error_survives_pickling():
         {"detected": "svg"},
         str(pp.ImageError("unsupported_format", detected="svg")),
     )
+
+
+# ---- the formats students' devices make (issue 13) ----
+def photo_rgb(h: int = 60, w: int = 90) -> np.ndarray:
+    """A smooth RGB picture with a dark mark: (h, w, 3) uint8."""
+    rgb = cv2.cvtColor(smooth(h, w), cv2.COLOR_BGR2RGB)
+    rgb[10:30, 20:50] = (10, 20, 30)
+    return rgb
+
+
+def cv2_bytes(ext: str, rgb: np.ndarray, params=()) -> bytes:
+    return encode(ext, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), params)
+
+
+READ_BY_OPENCV = {
+    "png": lambda rgb: cv2_bytes(".png", rgb),
+    "jpeg": lambda rgb: cv2_bytes(".jpg", rgb),
+    "progressive_jpeg": lambda rgb: cv2_bytes(".jpg", rgb, (cv2.IMWRITE_JPEG_PROGRESSIVE, 1)),
+    "junk_before_marker_jpeg": lambda rgb: hf.junk_before_marker_jpeg(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)),
+    "webp": lambda rgb: cv2_bytes(".webp", rgb, (cv2.IMWRITE_WEBP_QUALITY, 90)),
+    "bmp": lambda rgb: cv2_bytes(".bmp", rgb),
+    "tiff": lambda rgb: hf.pillow_bytes(rgb, "TIFF", compression="tiff_lzw"),
+    "avif": lambda rgb: hf.pillow_bytes(rgb, "AVIF", quality=90),
+}
+
+
+@pytest.mark.parametrize("kind", list(READ_BY_OPENCV))
+def test_notebook_pipeline_is_bit_exact_with_imread_for_what_opencv_reads(tmp_path, kind):
+    data = READ_BY_OPENCV[kind](photo_rgb())
+    path = tmp_path / "picture"
+    path.write_bytes(data)
+    gray = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2GRAY)  # the notebook's cat, as cat_image() makes it
+    notebook = cv2.resize(gray, (28, 28)).astype(np.float32) / 127.5 - 1
+    np.testing.assert_array_equal(pp.prepare_image(data, "notebook").model_input, notebook)
+
+
+@pytest.mark.parametrize(
+    "fmt, options, tolerance",
+    [("HEIF", {"quality": 95}, 6), ("AVIF", {"quality": 95}, 6), ("TIFF", {}, 0), ("WEBP", {"lossless": True}, 0)],
+)
+def test_pillow_and_plugin_files_read_as_their_pixels(fmt, options, tolerance):
+    rgb = photo_rgb()
+    prepared = pp.prepare_image(hf.pillow_bytes(rgb, fmt, **options))
+    assert prepared.format == {"HEIF": "heic", "AVIF": "avif", "TIFF": "tiff", "WEBP": "webp"}[fmt]
+    assert prepared.gray.shape == rgb.shape[:2]
+    expected = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(int)
+    assert np.abs(prepared.gray.astype(int) - expected).mean() <= tolerance
+
+
+def test_one_colour_webp_is_read():
+    prepared = pp.prepare_image(hf.pillow_bytes(np.full((16, 16, 3), (10, 200, 30), np.uint8), "WEBP", lossless=True))
+    np.testing.assert_array_equal(prepared.original[0, 0], (10, 200, 30))
+
+
+def test_bitfield_bmps_opencv_cannot_read_go_to_pillow():
+    argb1555 = hf.bitfield_bmp((0x7C00, 0x03E0, 0x001F, 0x8000), 0xFC00)  # opaque pure red, BITMAPV4HEADER
+    assert cv2.imdecode(np.frombuffer(argb1555, np.uint8), cv2.IMREAD_UNCHANGED) is None
+    prepared = pp.prepare_image(argb1555)
+    assert prepared.format == "bmp" and prepared.gray.shape == (3, 5)
+    np.testing.assert_array_equal(prepared.original[0, 0], (255, 0, 0))
+    rgb565 = hf.bitfield_bmp((0xF800, 0x07E0, 0x001F, 0), 0x001F, header=40)  # OpenCV reads this one: blue
+    np.testing.assert_array_equal(pp.prepare_image(rgb565).original[0, 0], (0, 0, 248))
+
+
+@pytest.mark.parametrize("depth", [1, 2, 4, 8, 16])
+def test_trns_key_of_a_grey_png_is_transparency(depth):
+    peak = 2 ** min(depth, 8) - 1
+    grey = np.zeros((6, 6), np.uint16)
+    grey[1:5, 1:5] = peak  # a light square on a dark ground...
+    grey[2:4, 2:4] = peak // 3 if depth > 1 else 0  # ...with a hole of the key colour
+    key = int(grey[2, 2]) if depth > 1 else 1  # 1-bit: the light square itself is the key
+    if depth == 16:
+        grey, key = grey * 257, key * 257
+    prepared = pp.prepare_image(hf.trns_grey_png(grey, key, depth), background=77)
+    assert "alpha_composited" in prepared.notes
+    assert (prepared.gray[grey == key] == 77).all()
+    assert (prepared.gray[grey != key] != 77).all()
+
+
+def test_trns_key_of_an_rgb_png_is_transparency():
+    from PIL import Image
+
+    rgb = photo_rgb(20, 20)
+    rgb[5:10, 5:10] = (1, 2, 3)
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, "PNG", transparency=(1, 2, 3))
+    prepared = pp.prepare_image(out.getvalue(), background=200)
+    assert (prepared.gray[5:10, 5:10] == 200).all() and "alpha_composited" in prepared.notes
+
+
+def test_16bit_apng_uses_its_default_image():
+    # OpenCV's first frame of this file is the second frame (blue); Pillow's frame 0 is the default image (red)
+    prepared = pp.prepare_image(hf.apng_16bit((255, 0, 0), (0, 0, 255)))
+    np.testing.assert_array_equal(prepared.original[0, 0], (255, 0, 0))
+    assert "first_frame_of_animation" in prepared.notes and "scaled_16bit" not in prepared.notes
+
+
+@pytest.mark.parametrize("shape", [(4, 1), (1, 4), (4, 4)])
+def test_mnist_pipeline_on_4_pixel_strips(shape):
+    # hypothesis found it: cv2.subtract took a (4, 1) uint8 image for a scalar and refused the call
+    gray = np.array([95, 130, 194, 217], np.uint8).reshape(shape) if shape != (4, 4) else np.full(shape, 9, np.uint8)
+    out = pp.mnist_pipeline(gray)
+    assert out.shape == (28, 28) and np.isfinite(out).all() and out.min() >= -1

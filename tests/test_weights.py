@@ -1,4 +1,5 @@
 import io
+import json
 import os
 import pickle
 import subprocess
@@ -62,7 +63,7 @@ def test_loading_draws_nothing_from_the_global_rng(state):
 def test_saved_pt_is_a_plain_state_dict_with_course_keys(tmp_path, tiny_pair):
     path = save_state_dict(tiny_pair[0], tmp_path / "g.pt")
     raw = torch.load(path, map_location="cpu", weights_only=True)
-    assert isinstance(raw, dict) and list(raw)[0] == "layers.0.weight"
+    assert isinstance(raw, dict) and next(iter(raw)) == "layers.0.weight"
 
 
 def test_missing_and_unexpected_keys_are_named(state):
@@ -195,3 +196,94 @@ def test_every_shipped_file_loads_and_matches_its_manifest():
 
     for name, entry in files.items():
         load_model(WEIGHTS_DIR / name, entry["kind"])
+
+
+# ---- files made to hurt (issue 13): every one a WeightsError with its code, never another exception ----
+@pytest.fixture(scope="module")
+def shipped_state():
+    from gan_core.weights import WEIGHTS_DIR
+
+    return torch.load(WEIGHTS_DIR / "discriminator.pt", map_location="cpu", weights_only=True)
+
+
+HOSTILE_CODES = {
+    "float64_1e300": "not_finite",  # finite in float64, inf in float32
+    "negative_running_var": "unstable",  # passes every per-tensor check; NaN on every input
+    "weights_3e38": "unstable",
+    "sparse": "not_dense",
+    "nan_num_batches_tracked": "int_dtype",
+    "attribute_set_by_file": "tensor_attributes",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_CODES))
+def test_hostile_states_are_refused_with_their_code(shipped_state, name):
+    from benchmarks.hostile_files import hostile_states
+
+    data = _pt_bytes(hostile_states(shipped_state)[name])
+    assert _refused(data).code == HOSTILE_CODES[name]
+
+
+def test_float8_safetensors_and_meta_tensors_are_weights_errors(shipped_state):
+    from benchmarks.hostile_files import float8_safetensors, meta_tensor_weights
+
+    assert _refused(float8_safetensors(shipped_state)).code == "dtype"
+    err = _refused(meta_tensor_weights(shipped_state))
+    assert err.code == "not_dense" and "meta" in str(err)
+
+
+def test_the_shipped_weights_pass_the_probe(shipped_state):
+    model = model_from_bytes(_pt_bytes(shipped_state), "discriminator")
+    assert model.layers[0].weight.dtype == torch.float32
+
+
+def test_float64_weights_within_float32_range_are_accepted(state):
+    model = model_from_bytes(
+        _pt_bytes({k: v.double() if v.is_floating_point() else v for k, v in state.items()}), "discriminator"
+    )
+    assert torch.equal(model.layers[0].weight, state["layers.0.weight"])
+
+
+def test_the_archive_limit_holds_any_notebook_model_in_float64(tiny_pair):
+    from gan_core.weights import archive_limit, capacity_bytes
+
+    generator64 = {k: v.double() if v.is_floating_point() else v for k, v in tiny_pair[0].state_dict().items()}
+    assert len(_pt_bytes(generator64)) < archive_limit() <= 2 * capacity_bytes("generator") + 2**20
+    assert _refused(_pt_bytes(generator64)).code == "keys"  # so a generator offered as D is told so by its keys
+
+
+BOMB_PROBE = """
+import json, resource, sys
+sys.path.insert(0, sys.argv[1])
+import torch
+from benchmarks.hostile_files import deflate_bomb_weights
+from gan_core.weights import WEIGHTS_DIR, WeightsError, model_from_bytes
+state = torch.load(WEIGHTS_DIR / "discriminator.pt", weights_only=True)
+data = deflate_bomb_weights(state, gib=2.0)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    model_from_bytes(data, "discriminator")
+    code = "accepted"
+except WeightsError as exc:
+    code = exc.code
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"code": code, "grown_kib": grown, "size": len(data)}))
+"""
+
+
+def test_a_zip_whose_storage_deflates_to_2_gib_is_refused_unread():
+    root = str(__import__("pathlib").Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", BOMB_PROBE, root], env=env, capture_output=True, text=True, timeout=300)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == "archive_too_large" and result["size"] < 4 * 2**20
+    assert result["grown_kib"] < 50 * 1024  # the old code took 2.4 GB
+
+
+def test_weights_paths_must_be_regular_files(tmp_path):
+    fifo = tmp_path / "d.pt"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path, "/dev/zero"):
+        with pytest.raises(WeightsError) as info:
+            load_model(path, "discriminator")
+        assert info.value.code == "not_a_file"

@@ -1,16 +1,21 @@
 """Your images: upload or draw, see each preprocessing step, the score, and where it falls against each group."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from dashboard import cache, charts, my_images, pictures
-from dashboard.i18n import error_text, note_text, option_text, t
+from dashboard.i18n import error_text, note_text, option_text, score_text, t
 from dashboard.pages import DEFAULTS
+from gan_core import sandbox
 
-FILE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
+# by extension only: the content decides the format (gan_core.preprocess.ALLOWED_FORMATS)
+FILE_TYPES = ["png", "apng", "jpg", "jpeg", "jfif", "webp", "bmp", "dib", "gif", "tif", "tiff", "heic", "heif", "avif"]
 REFERENCE = DEFAULTS.your_images  # the group scores each image's percentile is taken against
 
+sandbox.warm()  # the decoding workers start now, while the student picks a file
 st.title(t("mine.title"))
 st.markdown(t("mine.intro"))
 pipeline = st.radio(
@@ -63,7 +68,7 @@ with draw_tab:
         else:
             p = float(cache.score_images(entry["model_input"][None])["probability"].iloc[0])
             pictures.show(preview_col, entry["model_input"], caption=t("mine.model_view"))
-            preview_col.metric(t("mine.score"), f"{p:.4f}")
+            preview_col.metric(t("mine.score"), score_text(p))
             if preview_col.button(
                 t("mine.keep_drawing"), icon=":material/add:", key="mine_keep", disabled=my_images.has(entry["id"])
             ):
@@ -78,6 +83,7 @@ if not items:
 scores = cache.score_images(my_images.model_inputs())
 reference = cache.group_scores(REFERENCE.reference_n, REFERENCE.reference_seed)
 pct = charts.percentiles(scores["logit"].to_numpy(), reference, "logit")  # logits: no ties where p rounds to 1
+pct[~scores["logit"].map(math.isfinite).to_numpy()] = float("nan")  # a NaN score is above nothing, not 100%
 group_labels = {g: t(f"group.{g}") for g in pct.columns}
 
 st.header(t("mine.list_title", count=len(items)))
@@ -90,8 +96,16 @@ for i in reversed(range(len(items))):
         c2.image(entry["gray"], width=160, output_format="PNG", caption=t("mine.gray"))
         pictures.show(c3, entry["model_input"], 6, t("mine.model_view"))
         with c4:
-            st.metric(t("mine.score"), f"{score['probability']:.4f}", help=t("mine.logit_is", logit=score["logit"]))
-            st.caption(" · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns))
+            logit = float(score["logit"])
+            st.metric(
+                t("mine.score"),
+                score_text(score["probability"]),
+                help=t("mine.logit_is", logit=logit) if math.isfinite(logit) else None,  # never "Logit: nan"
+            )
+            if math.isfinite(logit):
+                st.caption(
+                    " · ".join(t("mine.percentile", group=group_labels[g], pct=pct.iloc[i][g]) for g in pct.columns)
+                )
             for note in entry["notes"]:
                 st.caption(t("mine.note", note=note_text(note)))
 
