@@ -1,4 +1,4 @@
-"""`gan-ood` command line: train, sample, score, notebook, ood-report."""
+"""`gan-ood` command line: train, sample, score, notebook, ood-report, room."""
 
 import argparse
 import sys
@@ -101,6 +101,45 @@ def _ood_report(args) -> int:
     return 0
 
 
+def _room(args) -> int:
+    """Class mode's rooms on $GAN_OOD_DATABASE_URL (else the SQLite file under $GAN_OOD_DATA_DIR)."""
+    import json
+
+    from .rooms import RoomError, RoomStore
+
+    store = RoomStore()
+    try:
+        if args.action == "create":
+            keys = store.create_room()
+            made = {"code": keys.code, "teacher_key": keys.teacher_key}
+            print(json.dumps(made) if args.json else f"room {keys.code}, teacher key {keys.teacher_key}")
+        elif args.action == "show":
+            summary = store.summary(args.code)
+            counts = {name: len(summary[name]) for name in ("guesses", "images")}
+            text = f"{summary['students']} students, {counts['guesses']} guesses, {counts['images']} images"
+            print(json.dumps(summary) if args.json else text)
+        else:
+            store.delete_room(args.code)
+            print(f"closed {args.code}")
+    except RoomError as exc:
+        print(f"gan-ood room: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _add_room_commands(sub) -> None:
+    room = sub.add_parser("room", help="class mode: create, show or close a room (see README, Class mode)")
+    actions = room.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a new room: its student code and teacher key")
+    create.add_argument("--json", action="store_true", help='print {"code": ..., "teacher_key": ...}')
+    show = actions.add_parser("show", help="the room's students, guesses and images with their scores")
+    show.add_argument("code")
+    show.add_argument("--json", action="store_true", help='print {"students": n, "guesses": [...], "images": [...]}')
+    close = actions.add_parser("close", help="delete the room and everything in it")
+    close.add_argument("code")
+    room.set_defaults(func=_room)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-ood", description=__doc__)
     parser.add_argument(
@@ -149,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--discriminator")
     report.add_argument("--out", help="also write the table as CSV")
     report.set_defaults(func=_ood_report)
+
+    _add_room_commands(sub)
     return parser
 
 
