@@ -8,12 +8,13 @@ their predict-then-reveal guesses and each image's 28x28 model input with its sc
 import secrets
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 import torch
 
 from dashboard.i18n import t
 from dashboard.session_weights import Active, shipped_ref
-from gan_core import scoring
+from gan_core import features, scoring
 from gan_core.rooms import Room, RoomError, RoomStore, database_url
 
 _STUDENT, _ROOM, _TEACHER, _SENT = "class_student", "class_room", "class_teacher", "class_sent"  # session_state
@@ -129,6 +130,13 @@ def score(images: np.ndarray, room: Room) -> dict:
     """(k, 28, 28) in [-1, 1] -> {"probability", "logit": (k,)} under the room's discriminator."""
     batch = torch.from_numpy(np.asarray(images, np.float32).reshape(-1, 1, 28, 28))
     return scoring.score_batch(room_refs(room)["discriminator"].model, batch)
+
+
+def feature_points(images: np.ndarray, room: Room, view) -> pd.DataFrame:
+    """(k, 28, 28) in [-1, 1] -> cache.feature_points' columns, with the room's discriminator (not the session's)."""
+    batch = torch.from_numpy(np.asarray(images, np.float32).reshape(-1, 1, 28, 28))
+    phi, _ = features.extract_features(room_refs(room)["discriminator"].model, batch)
+    return features.feature_table(phi, view.w, view.b, view.pcas)
 
 
 def submit_image(entry: dict) -> None:

@@ -756,6 +756,14 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Показано {shown} новейших видимых картинок (не показано {left_out}); оценки — под весами {weights}.",
         "en": "Showing the {shown} newest visible images ({left_out} left out); scores under the weights {weights}.",
     },
+    "class.plane": {"ru": "Показать в пространстве признаков", "en": "Show in feature space"},
+    "class.plane_help": {
+        "ru": "Картинки класса на плоскости главных компонент страницы «Пространство признаков» (она "
+        "подогнана на настоящих и сгенерированных цифрах), под весами комнаты.",
+        "en": "The class's images in the Feature space page's principal-component plane (fitted on real and "
+        "generated digits), under the room's weights.",
+    },
+    "class.plane_mine": {"ru": "Картинки класса", "en": "The class's images"},
     "class.controls": {"ru": "Управление", "en": "Controls"},
     "class.hide_title": {"ru": "Скрыть картинку", "en": "Hide an image"},
     "class.image": {"ru": "Картинка", "en": "Image"},

@@ -124,6 +124,24 @@ def test_the_teacher_sees_the_class_and_hides_an_image(store):
     assert metrics(at)[TEXT["class.images"]["ru"]] == "1"
 
 
+def test_the_class_images_in_the_feature_space_plane(store):
+    _, _, at = _teacher_with_images(store)
+    assert len(at.get("vega_lite_chart")) == 2  # the guesses and the score axis
+    at.toggle(key="class_plane").set_value(True).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 3 and '"diamond"' in charts[2].proto.spec  # the class's images as diamonds
+
+
+def test_a_student_who_left_pools_nothing(store):
+    keys = store.create_room()
+    at = open_page("walkthrough", room=keys.code)
+    at.sidebar.button(key="class_leave").click().run()
+    assert "class_room" not in at.session_state
+    at.button(key="walk_reveal_button").click().run()
+    assert len(at.metric) == 2 and store.guesses(keys.code) == []
+
+
 def test_the_teacher_reveals_pins_and_closes(store):
     keys, _, at = _teacher_with_images(store)
     assert TEXT["class.answer_hidden"]["ru"] in [c.value for c in at.caption]

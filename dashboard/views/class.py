@@ -8,8 +8,9 @@ import numpy as np
 import segno
 import streamlit as st
 
-from dashboard import cache, class_charts, classroom
+from dashboard import cache, class_charts, classroom, feature_charts
 from dashboard.i18n import t
+from dashboard.pages import DEFAULTS
 from dashboard.session_weights import shipped
 from gan_core.rooms import RoomError
 
@@ -95,14 +96,28 @@ def live(code: str) -> None:
         return
     st.altair_chart(class_charts.image_chart(points), width="stretch")
     left_out = len(images) - hidden - len(points)
-    st.caption(
-        t(
-            "class.images_caption",
-            shown=len(points),
-            left_out=left_out,
-            weights=classroom.room_refs(current)["discriminator"].wid,
+    weights = classroom.room_refs(current)["discriminator"].wid
+    st.caption(t("class.images_caption", shown=len(points), left_out=left_out, weights=weights))
+    if st.toggle(t("class.plane"), key="class_plane", help=t("class.plane_help")):
+        plane(current, images, points)
+
+
+def plane(current, images: list[dict], points) -> None:
+    """The class's images in the feature-space page's PCA plane (fitted on real and generated digits)."""
+    view_defaults = DEFAULTS.feature_space
+    with st.spinner(t("fs.computing")):
+        view = cache.feature_space.run(
+            classroom.room_refs(current), view_defaults.n, view_defaults.seed, view_defaults.scatter_cap
         )
+    by_id = {im["id"]: im for im in images}
+    shown = np.stack([by_id[i]["model_input"] for i in points["id"]])
+    mine = classroom.feature_points(shown, current, view).assign(
+        label=t("class.plane_mine"), name=[f"#{i}" for i in points["id"]], thumb=points["thumb"].to_numpy()
     )
+    groups = view.points.assign(label=lambda f: f["group"].map(lambda g: t(f"group.{g}")))
+    chart, _ = feature_charts.pca_chart(groups, "own", view.pcas["own"], view.w, view.b, view.groups, mine)
+    st.html(feature_charts.TOOLTIP_CSS)
+    st.altair_chart(chart, width="content")
 
 
 live(room.code)
