@@ -1,10 +1,15 @@
 """Class mode end to end: two `streamlit run` servers on one PostgreSQL serve one room. A student on server A joins
 by the link, guesses, uploads a drawing and takes a camera photo of paper on a phone-sized screen; the teacher's
 view on server B shows each within 3 s (its live part re-reads the room every 2 s). Chromium's fake camera plays a
-generated photo of a dark "3" on shadowed paper. Screenshots of both go to test-artifacts/screenshots/."""
+generated photo of a dark "3" on shadowed paper. Screenshots of both go to test-artifacts/screenshots/. Then the
+README's nginx set-up (docs/class-mode-nginx.conf, HTTPS, sticky by cookie) in front of both servers, when
+Debian's nginx is installed."""
 
 import os
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import cv2
@@ -19,6 +24,8 @@ from gan_core.rooms import RoomStore, database_url
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
+ROOT = Path(__file__).resolve().parent.parent
+NGINX = Path("/usr/sbin/nginx")
 PHONE = {"width": 390, "height": 844}
 LIVE_MS = 3_000  # the issue's bound: a student's image on the teacher's screen within 3 s
 
@@ -164,3 +171,67 @@ def test_two_servers_one_room(class_setup, chromium, tmp_path):
     teacher.get_by_text(en("class.guess_summary", near=0, total=1, answer=0)[:20]).first.wait_for(timeout=WAIT_MS)
     assert teacher.locator('[data-testid="stException"]').count() == 0
     assert screenshot(teacher, "class_teacher").stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def proxy(class_setup, tmp_path_factory):
+    """docs/class-mode-nginx.conf in front of both servers, on HTTPS with a self-signed certificate; its URL."""
+    if not NGINX.exists() or not shutil.which("openssl"):
+        pytest.skip("Debian's nginx (apt-get install nginx-light) or openssl is not installed")
+    folder = tmp_path_factory.mktemp("nginx")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    self_signed = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+    subprocess.run(["openssl", *self_signed, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    port = harness.free_port()
+    upstreams = "\n    ".join(f"server {url.split('//')[1]};" for url in class_setup[:2])
+    site = (ROOT / "docs" / "class-mode-nginx.conf").read_text()
+    for name, value in {"SERVERS": upstreams, "LISTEN": f"127.0.0.1:{port}", "SERVER_NAME": "127.0.0.1"}.items():
+        site = site.replace(f"@{name}@", value)
+    (folder / "site.conf").write_text(site.replace("@CERT@", str(cert)).replace("@KEY@", str(key)))
+    # Workers run as `nobody` under a root master, and pytest's temp folders are private: keep them as root here.
+    worker = "user root;" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(
+        f"{worker} daemon off; worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/error.log;\n"
+        f"events {{}}\nhttp {{ access_log {folder}/access.log; client_body_temp_path {folder}/body;\n"
+        f"proxy_temp_path {folder}/proxy; include {folder}/site.conf; }}\n"
+    )
+    nginx = subprocess.Popen([str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf")], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if nginx.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nginx did not start: {nginx.stderr.read().decode()}") from None
+            time.sleep(0.2)
+    yield f"https://127.0.0.1:{port}"
+    nginx.terminate()
+    nginx.wait(timeout=15)
+
+
+def test_students_through_the_sticky_https_proxy(class_setup, proxy, chromium, tmp_path):
+    _, server_b, keys, store = class_setup
+    before = store.summary(keys.code)
+    teacher = chromium.new_context(locale="en-US", viewport=VIEWPORT).new_page()
+    teacher.goto(f"{server_b}/class?room={keys.code}&teacher={keys.teacher_key}")
+    expect_metric(teacher, en("class.students"), str(before["students"]), timeout=WAIT_MS)
+    context = chromium.new_context(locale="en-US", viewport=VIEWPORT, ignore_https_errors=True)
+    student = context.new_page()
+    student.goto(f"{proxy}/?room={keys.code}")
+    student.get_by_role("heading", level=1).filter(has_text=en("walk.title")).wait_for(timeout=WAIT_MS)
+    settle(student)
+    expect_metric(teacher, en("class.students"), str(before["students"] + 1))
+    assert [c["name"] for c in context.cookies() if c["name"] == "lab_route"] == ["lab_route"]
+    student.get_by_role("link", name=TEXT["nav.your_images"]["en"]).click()
+    student.get_by_role("heading", level=1).filter(has_text=en("mine.title")).wait_for(timeout=WAIT_MS)
+    settle(student)
+    digit = np.zeros((1600, 1200), np.uint8)  # a bigger upload: over nginx's default 1 MB body limit as PNG noise
+    digit[:] = np.random.default_rng(0).integers(0, 64, digit.shape, dtype=np.uint8)
+    cv2.line(digit, (600, 250), (600, 1350), 255, 120)
+    png = tmp_path / "big_one.png"
+    cv2.imwrite(str(png), digit)
+    assert png.stat().st_size > 1_000_000
+    student.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(png))
+    student.get_by_text(en("mine.list_title", count=1)).wait_for(timeout=WAIT_MS)
+    expect_metric(teacher, en("class.images"), str(len(before["images"]) + 1))
