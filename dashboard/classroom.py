@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from dashboard import my_images
 from dashboard.i18n import t
 from dashboard.session_weights import Active, shipped_ref
 from gan_core import features, scoring
@@ -62,7 +63,8 @@ def join(code: str) -> str | None:
     except RoomError as exc:
         return error_text(exc)
     st.session_state[_ROOM] = room.code
-    st.session_state[_SENT] = set()
+    # Images kept before joining stay private: only what is added in the room, after the notice, is pooled.
+    st.session_state[_SENT] = {entry["id"] for entry in my_images.entries()}
     return None
 
 
@@ -116,6 +118,18 @@ def submit_guess(step: str, value: float) -> None:
 def step_revealed(step: str) -> bool:
     room = joined_room()
     return room is not None and step in room.revealed
+
+
+def follow_reveal(step: str) -> None:
+    """In a room, until the teacher reveals `step`: look every 3 s, and rerun the page once they have."""
+    if joined_room() is not None and not step_revealed(step):
+        _watch_reveal(step)
+
+
+@st.fragment(run_every=3)
+def _watch_reveal(step: str) -> None:
+    if step_revealed(step):
+        st.rerun()
 
 
 def room_refs(room: Room) -> dict[str, Active]:

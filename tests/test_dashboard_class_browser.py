@@ -222,6 +222,7 @@ def test_students_through_the_sticky_https_proxy(class_setup, proxy, chromium, t
     student.get_by_role("heading", level=1).filter(has_text=en("walk.title")).wait_for(timeout=WAIT_MS)
     settle(student)
     expect_metric(teacher, en("class.students"), str(before["students"] + 1))
+    student.get_by_text(en("walk.real_score")).first.wait_for(timeout=WAIT_MS)  # revealed by the teacher, on B
     assert [c["name"] for c in context.cookies() if c["name"] == "lab_route"] == ["lab_route"]
     student.get_by_role("link", name=TEXT["nav.your_images"]["en"]).click()
     student.get_by_role("heading", level=1).filter(has_text=en("mine.title")).wait_for(timeout=WAIT_MS)

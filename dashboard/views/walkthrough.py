@@ -41,6 +41,7 @@ def predict_then_reveal() -> None:
 
 
 predict_then_reveal()
+classroom.follow_reveal(classroom.GUESS_STEP)  # class mode: the teacher's reveal shows here within 3 s
 
 st.header(t("walk.steps"))
 for number, step in enumerate(pages.steps(), start=1):
