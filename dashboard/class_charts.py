@@ -1,9 +1,12 @@
-"""The teacher's charts in class mode: the class's guesses against D's answer, and its images on the score axis.
-Binned and thinned here (numpy); the browser gets at most MAX_IMAGES thumbnails."""
+"""The teacher's pictures in class mode: the room's QR code, the class's guesses against D's answer, and its images
+on the score axis. Binned and thinned here (numpy); the browser gets at most MAX_IMAGES thumbnails."""
+
+import io
 
 import altair as alt
 import numpy as np
 import pandas as pd
+import segno
 
 from dashboard import pictures
 from dashboard.charts import COLOR
@@ -12,6 +15,13 @@ from dashboard.i18n import t
 GUESS_BINS = 20  # 0.05 wide on [0, 1]
 MAX_IMAGES = 300  # the newest ones; the count on screen says how many are left out
 THUMB_PX = 42
+
+
+def qr_png(link: str, scale: int = 6) -> bytes:
+    """The students' link as a QR code (PNG bytes, medium error correction: a projector's glare is forgiven)."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
 
 
 def guess_bins(values: np.ndarray, bins: int = GUESS_BINS) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import torch
 from apptest import APP, TIMEOUT, open_app
 from streamlit.testing.v1 import AppTest
 
-from dashboard import camera
+from dashboard import camera, class_charts
 from dashboard.i18n import TEXT
 from gan_core import rooms, scoring
 from gan_core.rooms import RoomStore
@@ -50,11 +50,11 @@ def test_a_teacher_opens_a_room_and_sees_its_code_and_counts(store):
     assert at.title[0].value == en("class.title")
     at.button(key="class_create").click().run()
     assert not at.exception
-    [(code, _)] = [held for held in [at.session_state["class_teacher"]]]
+    code, _ = at.session_state["class_teacher"]
     assert any(code in str(h.proto.body) for h in at.get("html"))  # the code, large
     assert any(f"?room={code}" in m.value for m in at.markdown)  # the students' link
     assert metrics(at) == {en("class.students"): "0", en("class.guesses"): "0", en("class.images"): "0"}
-    assert at.get("imgs") or at.get("image")  # the QR code
+    assert len(at.get("image")) == 1  # the QR code (its content: test_the_qr_code_holds_the_link)
     assert store.room(code).code == code
 
 
@@ -120,8 +120,11 @@ def test_the_teacher_sees_the_class_and_hides_an_image(store):
     at.selectbox(key="class_hide_choice").set_value(first).run()
     at.button(key="class_hide_button").click().run()
     assert not at.exception
-    assert [im["id"] for im in store.images(keys.code, include_hidden=False)] != [first]
+    visible = store.images(keys.code, include_hidden=False)
+    assert len(visible) == 1 and visible[0]["id"] != first
     assert metrics(at)[TEXT["class.images"]["ru"]] == "1"
+    at.button(key="class_hide_button").click().run()  # the same image again: now "show again"
+    assert len(store.images(keys.code, include_hidden=False)) == 2
 
 
 def test_the_class_images_in_the_feature_space_plane(store):
@@ -162,6 +165,13 @@ def test_the_teacher_reveals_pins_and_closes(store):
     assert not at.exception and at.button(key="class_create") is not None
     with pytest.raises(rooms.RoomError):
         store.room(keys.code)
+
+
+def test_the_qr_code_holds_the_link():
+    link = "https://lab.example.org/?room=AC3D4E"
+    png = np.frombuffer(class_charts.qr_png(link), np.uint8)
+    decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imdecode(png, cv2.IMREAD_GRAYSCALE))
+    assert decoded == link
 
 
 def test_a_camera_photo_of_paper_becomes_a_clean_model_input():

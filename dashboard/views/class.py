@@ -1,11 +1,9 @@
 """Class mode, the teacher's view (`class?room=CODE&teacher=KEY`): the room's code and QR code, the class's guesses
 against D's answer and its images on the score axis, live; and the teacher's controls."""
 
-import io
 from urllib.parse import urlsplit
 
 import numpy as np
-import segno
 import streamlit as st
 
 from dashboard import cache, class_charts, classroom, feature_charts
@@ -57,9 +55,7 @@ with code_col:
     with st.expander(t("class.teacher_key")):
         st.caption(t("class.key_help"))
         st.code(key, language=None)
-buffer = io.BytesIO()
-segno.make(link, error="m").save(buffer, kind="png", scale=6, border=2)
-qr_col.image(buffer.getvalue(), width=220)
+qr_col.image(class_charts.qr_png(link), width=220)
 
 
 @st.fragment(run_every=2)
