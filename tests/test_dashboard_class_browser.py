@@ -104,6 +104,25 @@ def toggle_sidebar(page, show: bool) -> None:
         page.wait_for_timeout(500)
 
 
+def fill_class(store, code: str, students: int = 24, seed: int = 0) -> None:
+    """More students, straight into the database: guesses spread over [0, 1] and, each, a real MNIST digit or a
+    noise image scored with the shipped discriminator (the room's default), for a screenshot of a real lesson."""
+    import torch
+
+    from gan_core import data, scoring, weights
+
+    rng = np.random.default_rng(seed)
+    digits, noise = data.real_digits(students, seed, split="holdout"), data.gaussian_noise(students, seed)
+    images = torch.cat([digits[: students // 2], noise[: students - students // 2]])
+    scores = scoring.score_batch(weights.load_discriminator(), images)
+    for i in range(students):
+        student = f"screenshot-{i}"
+        store.join(code, student, student)
+        store.add_guess(code, student, "noise", float(np.clip(rng.beta(2, 3), 0, 1)))
+        p, logit = float(scores["probability"][i]), float(scores["logit"][i])
+        store.add_image(code, student, images[i, 0].numpy(), p, logit, "discriminator.pt", "upload")
+
+
 def phone_screenshot(page, name: str) -> None:
     """The whole page at phone width (Streamlit scrolls inside stMain: the viewport grows to its height)."""
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
@@ -166,9 +185,11 @@ def test_two_servers_one_room(class_setup, chromium, tmp_path):
     assert (three > 0).sum() >= 40 and (three[:, :4] == -1).all()  # a clean, centred digit: no shadow left as ink
     phone_screenshot(student, "class_phone_camera")
 
+    fill_class(store, keys.code)
+    expect_metric(teacher, en("class.images"), str(2 + 24))
     teacher.get_by_role("button", name=en("class.reveal")).click()
     settle(teacher)
-    teacher.get_by_text(en("class.guess_summary", near=0, total=1, answer=0)[:20]).first.wait_for(timeout=WAIT_MS)
+    teacher.get_by_text(en("class.guess_summary", near=0, total=25, answer=0)[:20]).first.wait_for(timeout=WAIT_MS)
     assert teacher.locator('[data-testid="stException"]').count() == 0
     assert screenshot(teacher, "class_teacher").stat().st_size > 10_000
 
