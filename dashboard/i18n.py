@@ -769,6 +769,142 @@ TEXT: dict[str, dict[str, str]] = {
         "by up to **{spread:.2f}**.",
     },
     "zoo.download": {"ru": "Средние по группам (CSV)", "en": "Group means (CSV)"},
+    # ----- class mode (issue 14): rooms, the teacher's view, joining, the camera tab -----
+    "nav.class": {"ru": "Режим класса", "en": "Class mode"},
+    "class.title": {
+        "ru": "Режим класса: один опыт на весь класс",
+        "en": "Class mode: one experiment for the whole room",
+    },
+    "class.intro": {
+        "ru": "Откройте комнату: ученики входят по короткому коду или QR-коду, их прогнозы и картинки собираются "
+        "здесь, на оси оценок одного дискриминатора. Без учётных записей; комната живёт 24 часа, пока открыта "
+        "эта страница, и удаляется целиком, когда вы её закроете.",
+        "en": "Open a room: students join with a short code or the QR code, and their guesses and images gather "
+        "here, on one discriminator's score axis. No accounts; a room lives 24 hours while this page is open and "
+        "is deleted entirely when you close it.",
+    },
+    "class.create": {"ru": "Открыть новую комнату", "en": "Open a new room"},
+    "class.open": {"ru": "Вернуться в комнату", "en": "Reopen a room"},
+    "class.code": {"ru": "Код комнаты", "en": "Room code"},
+    "class.code_help": {
+        "ru": "Шесть символов с экрана учителя; регистр и пробелы не важны.",
+        "en": "Six characters from the teacher's screen; case and spaces do not matter.",
+    },
+    "class.teacher_key": {"ru": "Ключ учителя", "en": "Teacher key"},
+    "class.key_help": {
+        "ru": "Только для вас: с ним страница учителя открывается снова (class?room=КОД&teacher=КЛЮЧ). "
+        "Не показывайте его на проекторе.",
+        "en": "For you only: it reopens the teacher's view (class?room=CODE&teacher=KEY). "
+        "Do not show it on the projector.",
+    },
+    "class.code_for_students": {"ru": "Код для учеников:", "en": "Code for students:"},
+    "class.link": {"ru": "Или по ссылке: {link}", "en": "Or by the link: {link}"},
+    "class.gone": {
+        "ru": "Этой комнаты больше нет: её закрыли или истёк срок.",
+        "en": "This room is gone: it was closed or it expired.",
+    },
+    "class.students": {"ru": "Учеников", "en": "Students"},
+    "class.guesses": {"ru": "Прогнозов", "en": "Guesses"},
+    "class.images": {"ru": "Картинок", "en": "Images"},
+    "class.hidden_count": {"ru": "Скрыто учителем: {n}", "en": "Hidden by the teacher: {n}"},
+    "class.guess_title": {"ru": "Прогнозы класса: D(шум) = ?", "en": "The class's guesses: D(noise) = ?"},
+    "class.axis_guess": {"ru": "Прогноз D(шум)", "en": "Guess of D(noise)"},
+    "class.axis_students": {"ru": "Учеников", "en": "Students"},
+    "class.answer": {"ru": "Ответ дискриминатора", "en": "The discriminator's answer"},
+    "class.answer_label": {"ru": "D(шум) = {answer:.4f}", "en": "D(noise) = {answer:.4f}"},
+    "class.answer_hidden": {
+        "ru": "Ответ D появится на графике, когда вы откроете шаг для всех.",
+        "en": "D's answer appears on the chart once you reveal the step to everyone.",
+    },
+    "class.guess_summary": {
+        "ru": "Ближе чем на 0,1 к ответу D ({answer:.4f}): **{near} из {total}** прогнозов.",
+        "en": "Within 0.1 of D's answer ({answer:.4f}): **{near} of {total}** guesses.",
+    },
+    "class.images_title": {"ru": "Картинки класса на оси оценок", "en": "The class's images on the score axis"},
+    "class.no_images": {"ru": "Пока ни одной картинки.", "en": "No images yet."},
+    "class.images_caption": {
+        "ru": "Показано {shown} новейших видимых картинок (не показано {left_out}); оценки — под весами {weights}.",
+        "en": "Showing the {shown} newest visible images ({left_out} left out); scores under the weights {weights}.",
+    },
+    "class.plane": {"ru": "Показать в пространстве признаков", "en": "Show in feature space"},
+    "class.plane_help": {
+        "ru": "Картинки класса на плоскости главных компонент страницы «Пространство признаков» (она "
+        "подогнана на настоящих и сгенерированных цифрах), под весами комнаты.",
+        "en": "The class's images in the Feature space page's principal-component plane (fitted on real and "
+        "generated digits), under the room's weights.",
+    },
+    "class.plane_mine": {"ru": "Картинки класса", "en": "The class's images"},
+    "class.controls": {"ru": "Управление", "en": "Controls"},
+    "class.hide_title": {"ru": "Скрыть картинку", "en": "Hide an image"},
+    "class.image": {"ru": "Картинка", "en": "Image"},
+    "class.image_label": {"ru": "картинка №{id} · {source} · D = {p:.3f}", "en": "#{id} · {source} · D = {p:.3f}"},
+    "class.hidden": {"ru": "скрыта", "en": "hidden"},
+    "class.hide": {"ru": "Скрыть", "en": "Hide"},
+    "class.show": {"ru": "Показать снова", "en": "Show again"},
+    "class.pin_title": {"ru": "Веса комнаты", "en": "The room's weights"},
+    "class.pin_generator": {"ru": "Генератор", "en": "Generator"},
+    "class.pin_discriminator": {"ru": "Дискриминатор", "en": "Discriminator"},
+    "class.pin": {"ru": "Закрепить для всей комнаты", "en": "Pin for the whole room"},
+    "class.reveal_title": {"ru": "Шаг «Сначала предскажите»", "en": 'The step "Predict first"'},
+    "class.reveal": {"ru": "Открыть ответ всем", "en": "Reveal the answer to everyone"},
+    "class.close_title": {"ru": "Закрыть комнату", "en": "Close the room"},
+    "class.close_sure": {
+        "ru": "Да, удалить все прогнозы и картинки комнаты",
+        "en": "Yes, delete all the room's guesses and images",
+    },
+    "class.close": {"ru": "Закрыть и удалить", "en": "Close and delete"},
+    "class.joined": {"ru": "Вы в комнате **{code}**", "en": "You are in room **{code}**"},
+    "class.pooled": {
+        "ru": "С классом делятся: ваши прогнозы и каждая ваша картинка в виде входа модели 28×28 с её оценкой. "
+        "Исходные фото и рисунки не покидают ваш браузер. Без имени.",
+        "en": "Shared with the class: your guesses, and each of your images as its 28×28 model input with its "
+        "score. Original photos and drawings never leave your browser session. No name is attached.",
+    },
+    "class.pooled_here": {
+        "ru": "Вы в комнате {code}: каждая добавленная здесь картинка уходит классу в виде входа 28×28 с её "
+        "оценкой (не исходное фото).",
+        "en": "You are in room {code}: every image you add here goes to the class as its 28×28 input with its "
+        "score (never the original photo).",
+    },
+    "class.join": {"ru": "Войти в комнату", "en": "Join the room"},
+    "class.leave": {"ru": "Выйти из комнаты", "en": "Leave the room"},
+    "class.camera": {"ru": "Сфотографируйте цифру на бумаге", "en": "Photograph a digit on paper"},
+    "class.camera_help": {
+        "ru": "Камера работает только по HTTPS или на localhost. На телефоне проще вкладка «Загрузить»: выбор "
+        "файла предлагает «Снять фото». Фото проходит конвейер «фото бумаги»: тени и неровный свет убираются.",
+        "en": "The camera needs HTTPS or localhost. On a phone the Upload tab is easier: its file picker offers "
+        '"Take photo". The photo goes through the photo-of-paper pipeline: shadows and uneven light are removed.',
+    },
+    "mine.tab_camera": {"ru": "Фото бумаги", "en": "Photo of paper"},
+    "mine.source_camera": {"ru": "камера", "en": "camera"},
+    "mine.pipeline_paper": {"ru": "фото бумаги", "en": "photo of paper"},
+    "class.error_bad_code": {
+        "ru": "«{room}» — не код комнаты ({length} символов из {alphabet}).",
+        "en": "'{room}' is not a room code ({length} characters from {alphabet}).",
+    },
+    "class.error_unknown_room": {"ru": "Открытой комнаты {room} нет.", "en": "There is no open room {room}."},
+    "class.error_rate_limited": {
+        "ru": "Слишком много неверных кодов: подождите минуту.",
+        "en": "Too many wrong codes: wait a minute.",
+    },
+    "class.error_forbidden": {
+        "ru": "Неверный ключ учителя комнаты {room}.",
+        "en": "Wrong teacher key for room {room}.",
+    },
+    "class.error_room_full": {
+        "ru": "В комнате {room} уже {limit} учеников.",
+        "en": "Room {room} already has {limit} students.",
+    },
+    "class.error_not_joined": {"ru": "Вы не в комнате {room}.", "en": "You have not joined room {room}."},
+    "class.error_image_limit": {
+        "ru": "В комнату можно отправить не больше {limit} картинок; эта осталась только у вас.",
+        "en": "At most {limit} images can go to the room; this one stays with you only.",
+    },
+    "class.error_guess_taken": {
+        "ru": "Прогноз для этого шага уже отправлен.",
+        "en": "This step's guess is already in.",
+    },
+    "class.error_bad_value": {"ru": "Значение вне допустимого диапазона.", "en": "A value is out of range."},
 }
 
 

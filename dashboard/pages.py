@@ -40,6 +40,7 @@ PAGES: tuple[Page, ...] = (
     Page("weights", "weights.title", ":material/tune:"),
     Page("feature_space", "fs.title", ":material/scatter_plot:"),
     Page("zoo", "zoo.title", ":material/pets:"),
+    Page("class", "class.title", ":material/groups:", step=False),  # class mode's teacher view (issue 14)
 )
 
 

@@ -1,4 +1,4 @@
-"""`gan-ood` command line: train, sample, score, notebook, ood-report, dashboard."""
+"""`gan-ood` command line: train, sample, score, notebook, ood-report, dashboard, room."""
 
 import argparse
 import sys
@@ -15,7 +15,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C
 EXIT_CODES = f"""exit codes:
   {EXIT_OK}    done
   {EXIT_SOME_FILES_FAILED}    score: at least one image could not be scored (its CSV row says why)
-  {EXIT_USAGE}    a wrong option or value
+  {EXIT_USAGE}    a wrong option or value (room: an unknown or closed room code)
   {EXIT_WEIGHTS}    a weights file was refused (damaged, not a state_dict, code inside, wrong shapes, checksum)
   {EXIT_IMAGE}    an image was refused (not an image, damaged, too large)
   {EXIT_FILE}    a file is missing, unreadable or cannot be written
@@ -166,6 +166,45 @@ def _dashboard(args) -> int:
     return EXIT_OK
 
 
+def _room(args) -> int:
+    """Class mode's rooms on $GAN_OOD_DATABASE_URL (else the SQLite file under $GAN_OOD_DATA_DIR)."""
+    import json
+
+    from .rooms import RoomError, RoomStore
+
+    store = RoomStore()
+    try:
+        if args.action == "create":
+            keys = store.create_room()
+            made = {"code": keys.code, "teacher_key": keys.teacher_key}
+            print(json.dumps(made) if args.json else f"room {keys.code}, teacher key {keys.teacher_key}")
+        elif args.action == "show":
+            summary = store.summary(args.code)
+            counts = {name: len(summary[name]) for name in ("guesses", "images")}
+            text = f"{summary['students']} students, {counts['guesses']} guesses, {counts['images']} images"
+            print(json.dumps(summary) if args.json else text)
+        else:
+            store.delete_room(args.code)
+            print(f"closed {args.code}")
+    except RoomError as exc:
+        print(f"gan-ood room: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _add_room_commands(sub) -> None:
+    room = sub.add_parser("room", help="class mode: create, show or close a room (see README, Class mode)")
+    actions = room.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a new room: its student code and teacher key")
+    create.add_argument("--json", action="store_true", help='print {"code": ..., "teacher_key": ...}')
+    show = actions.add_parser("show", help="the room's students, guesses and images with their scores")
+    show.add_argument("code")
+    show.add_argument("--json", action="store_true", help='print {"students": n, "guesses": [...], "images": [...]}')
+    close = actions.add_parser("close", help="delete the room and everything in it")
+    close.add_argument("code")
+    room.set_defaults(func=_room)
+
+
 class _Parser(argparse.ArgumentParser):
     """A wrong option is one line (argparse prints its usage block first): `gan-ood score: error: ...`."""
 
@@ -174,6 +213,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .preprocess import PIPELINES
+
     parser = _Parser(
         prog="gan-ood", description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -205,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="score image files; CSV path,probability,logit,error")
     score.add_argument("paths", nargs="+")
     score.add_argument("--discriminator")
-    score.add_argument("--pipeline", choices=["notebook", "mnist"], default="notebook")
+    score.add_argument("--pipeline", choices=PIPELINES, default="notebook")
     score.add_argument("--out", help="also write the CSV here")
     score.set_defaults(func=_score)
 
@@ -230,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. --server.port 8599",
     )
     dash.set_defaults(func=_dashboard, streamlit_args=[])
+    _add_room_commands(sub)
     return parser
 
 

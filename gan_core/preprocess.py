@@ -32,7 +32,7 @@ OPENCV_FORMATS = ("png", "jpeg", "webp", "bmp", "gif", "tiff", "avif")  # tried 
 PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "bmp": "BMP", "gif": "GIF", "tiff": "TIFF"}
 PILLOW_FORMATS |= {"heic": "HEIF", "avif": "AVIF"}
 NOTES = ("first_frame_of_animation", "exif_rotated", "scaled_16bit", "alpha_composited", "inverted")
-PIPELINES = ("notebook", "mnist")
+PIPELINES = ("notebook", "mnist", "paper")  # paper: a phone photo of ink on paper (gan_core.paper)
 DISPLAY_SIDE = 512  # longer side of PreparedImage.original
 SIDE, BOX, CENTRE = 28, 20, 14  # MNIST: ink fitted in 20x20, centre of mass at pixel (14, 14) of 28x28
 INK_THRESHOLD = 0.2  # fraction of the brightest ink that counts as ink when cropping
@@ -308,6 +308,10 @@ def _prepared(rgb, gray, notes, pipeline: str, fmt: str) -> PreparedImage:
     if pipeline == "mnist":
         notes += ("inverted",) * is_dark_on_light(gray)
         return PreparedImage(rgb, gray, mnist_pipeline(gray), notes, fmt)
+    if pipeline == "paper":
+        from .paper import paper_pipeline  # it builds on this module's mnist_pipeline
+
+        return PreparedImage(rgb, gray, paper_pipeline(gray), notes, fmt)
     return PreparedImage(rgb, gray, notebook_pipeline(gray), notes, fmt)
 
 

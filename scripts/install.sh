@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the dashboard and the test suite need into the project's virtual environment .venv/ (created on the
 # first run, reused later; an already active virtual environment is used as it is). Safe to re-run.
-#   bash scripts/install.sh          # Python packages + Debian's chromium (browser tests) + Fashion-MNIST
+#   bash scripts/install.sh          # Python packages + the Debian packages the tests use (chromium, postgresql, nginx) + Fashion-MNIST
 #   bash scripts/install.sh --app    # only the Python packages the dashboard needs
 #   GAN_OOD_TORCH=cpu|cuda|auto      # which torch build (default auto: CUDA only where nvidia-smi sees a GPU)
 # Prints the environment's python on its last line (scripts/dashboard.sh and scripts/test.sh run it).
@@ -34,7 +34,9 @@ fi
 
 level=app extras="."
 if [ "${1:-}" != "--app" ]; then
-    packages="chromium dataset-fashion-mnist fonts-dejavu-core"
+    # chromium: browser tests; postgresql: class mode on PostgreSQL (the tests start a throwaway cluster);
+    # nginx-light + openssl: the sticky-replicas proxy test (HTTPS on loopback)
+    packages="chromium dataset-fashion-mnist fonts-dejavu-core postgresql nginx-light openssl"
     missing=$(for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
     [ -z "$missing" ] || apt_install $missing
     level=test extras=".[test]"

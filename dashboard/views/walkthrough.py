@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboard import cache, pages, pictures
+from dashboard import cache, classroom, pages, pictures
 from dashboard.i18n import t
 
 st.title(t("walk.title"))
+classroom.join_box()  # class mode: the sidebar's join box (and ?room=CODE links)
 st.markdown(t("walk.intro"))
 st.markdown(t("walk.dx"))
 
@@ -17,9 +18,11 @@ def predict_then_reveal() -> None:
         st.subheader(t("walk.predict_title"))
         st.markdown(t("walk.predict_text"))
         guess = st.slider(t("walk.guess"), 0.0, 1.0, 0.5, 0.01, key="walk_guess")
+        classroom.pooled_note()
         if st.button(t("walk.reveal"), type="primary", key="walk_reveal_button"):
             st.session_state["walk_revealed"] = True
-        if not st.session_state.get("walk_revealed"):
+            classroom.submit_guess(classroom.GUESS_STEP, guess)
+        if not st.session_state.get("walk_revealed") and not classroom.step_revealed(classroom.GUESS_STEP):
             return
         images, scores = cache.notebook_examples()
         cols = st.columns(2)
@@ -38,6 +41,7 @@ def predict_then_reveal() -> None:
 
 
 predict_then_reveal()
+classroom.follow_reveal(classroom.GUESS_STEP)  # class mode: the teacher's reveal shows here within 3 s
 
 st.header(t("walk.steps"))
 for number, step in enumerate(pages.steps(), start=1):

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from dashboard import cache, charts, my_images, pictures
+from dashboard import cache, camera, charts, classroom, my_images, pictures
 from dashboard.i18n import error_text, note_text, option_text, score_text, t
 from dashboard.pages import DEFAULTS
 from gan_core import sandbox
@@ -28,7 +28,8 @@ pipeline = st.radio(
     persist_state="session",
 )
 
-upload_tab, draw_tab = st.tabs([t("mine.tab_upload"), t("mine.tab_draw")])
+classroom.pooled_note()  # class mode: said before anything is submitted
+upload_tab, draw_tab, camera_tab = st.tabs([t("mine.tab_upload"), t("mine.tab_draw"), t("mine.tab_camera")])
 with upload_tab:
     # A new key empties the uploader when the student clears the list (else its files would come straight back).
     round_ = st.session_state.get("mine_uploader_round", 0)
@@ -41,7 +42,7 @@ with upload_tab:
     )
     for file in files or []:
         try:
-            my_images.add_upload(file.name, file.getvalue(), pipeline)
+            classroom.submit_image(my_images.add_upload(file.name, file.getvalue(), pipeline))
         except Exception as exc:  # any failure becomes a translated message; the page and earlier images stay
             st.error(t("mine.upload_failed", name=file.name, reason=error_text("image", exc)), icon=":material/error:")
 
@@ -73,7 +74,11 @@ with draw_tab:
                 t("mine.keep_drawing"), icon=":material/add:", key="mine_keep", disabled=my_images.has(entry["id"])
             ):
                 my_images.add(entry)
+                classroom.submit_image(entry)
                 st.rerun()
+
+with camera_tab:
+    camera.photo_tab()
 
 items = my_images.entries()
 if not items:
