@@ -9,7 +9,7 @@ def _train(args) -> int:
     from . import data, training
     from .weights import save_state_dict
 
-    real = data.real_digits_with_labels("all")[0]
+    real = data.real_digits_with_labels(args.split)[0]  # "fit" by default: the holdout digits only evaluate
     out = Path(args.out)
     if args.phase == "dcgan":
         generator, discriminator, log = training.train_dcgan(
@@ -19,6 +19,7 @@ def _train(args) -> int:
             batch_size=args.batch_size,
             device=args.device,
             checkpoint_dir=out / "checkpoints",
+            scheme=args.batches,
         )
         save_state_dict(generator, out / "generator.pt")
         save_state_dict(discriminator, out / "discriminator_joint.pt")
@@ -31,7 +32,14 @@ def _train(args) -> int:
 
         generator = load_generator(args.generator)
         discriminator, log = training.train_discriminator(
-            generator, real, epochs=args.epochs, seed=args.seed, batch_size=args.batch_size, device=args.device
+            generator,
+            real,
+            epochs=args.epochs,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            device=args.device,
+            checkpoint_dir=Path(args.checkpoints) if args.checkpoints else None,
+            scheme=args.batches,
         )
         save_state_dict(discriminator, out)
         print(f"saved {out}, loss log {log.save_csv(out.with_suffix('.loss.csv'))}")
@@ -117,8 +125,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, required=True)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--batch-size", type=int, default=64)
+    train.add_argument(
+        "--split",
+        choices=["fit", "all"],
+        default="fit",
+        help="real digits to train on (default fit: the 4,000 that exclude the 1,000 holdout digits)",
+    )
     train.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
+    train.add_argument(
+        "--batches",
+        choices=["separate", "mixed"],
+        default="separate",
+        help="D's batches: separate (an all-real and an all-fake batch, the notebook's recipe; default) or mixed "
+        "(real and generated shuffled into one batch)",
+    )
     train.add_argument("--generator", help="phase 2: the finished generator's weights")
+    train.add_argument("--checkpoints", help="phase 2: also save discriminator_epochNN.pt per epoch in this folder")
     train.add_argument("--out", required=True, help="phase 1: a folder; phase 2: the discriminator file")
     train.set_defaults(func=_train)
 
