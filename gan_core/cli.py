@@ -1,4 +1,4 @@
-"""`gan-ood` command line: train, sample, score, notebook, ood-report."""
+"""`gan-ood` command line: train, sample, score, notebook, ood-report, explain."""
 
 import argparse
 import sys
@@ -88,6 +88,17 @@ def _score(args) -> int:
     return 1 if (table["error"] != "").any() else 0
 
 
+def _explain(args) -> int:
+    from .explain import explain
+
+    generator, discriminator = _load_pair(args)
+    table = explain(discriminator, generator, n=args.n, seed=args.seed)
+    if args.out:
+        table.to_csv(args.out, index=False)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
 def _sample(args) -> int:
     from .data import generated_digits
     from .grid import save_grid
@@ -171,6 +182,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--discriminator")
     report.add_argument("--out", help="also write the table as CSV")
     report.set_defaults(func=_ood_report)
+
+    why = sub.add_parser(
+        "explain",
+        help="per group: mean logit = real-unit pull + fake-unit push + bias, feature norm, Mahalanobis distance "
+        "to the fit digits, share of w in the PCA plane, eval vs train-mode mean score",
+    )
+    why.add_argument("--n", type=int, default=1000, help="images per group (real: the first n holdout digits)")
+    why.add_argument("--seed", type=int, default=0)
+    why.add_argument("--generator")
+    why.add_argument("--discriminator")
+    why.add_argument("--out", help="also write the table as CSV")
+    why.set_defaults(func=_explain)
     return parser
 
 

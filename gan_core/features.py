@@ -110,12 +110,11 @@ class FeaturePCA:
         return self.components_ @ np.asarray(w, dtype=np.float64).reshape(-1)
 
     def share_of(self, w: np.ndarray) -> float:
-        """The share of w the plane holds: |C w|^2 / |w|^2 in [0, 1], the squared cosine of the angle between w
-        and the plane (1: w lies in the plane; 0: the plane shows nothing of the score direction). Squared, so
-        the shares of w over any orthonormal basis add up to 1."""
+        """The share of w the plane holds: |C w| / |w| in [0, 1], the cosine of the angle between w and the plane.
+        C w is the gradient of the logit within the plane, so this is the fraction of the score's steepest slope
+        the plane can show (1: w lies in the plane; 0: the score does not change across the plane)."""
         w = np.asarray(w, dtype=np.float64).reshape(-1)
-        projected = self.project_direction(w)
-        return float(projected @ projected / (w @ w))
+        return float(np.linalg.norm(self.project_direction(w)) / np.linalg.norm(w))
 
     def boundary_line(self, w: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray] | None:
         """The plane points with plane logit 0, i.e. D = 0.5, as (point (k,), direction (k,) unit) for k = 2:

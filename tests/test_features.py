@@ -210,4 +210,4 @@ def test_share_of_w_in_the_pca_plane():
     other -= pca.components_.T @ (pca.components_ @ other)  # orthogonal to the plane
     other /= np.linalg.norm(other)
     assert pca.share_of(other) < 1e-12
-    assert np.isclose(pca.share_of(c0 + other), 0.5)  # half of the squared length lies in the plane
+    assert np.isclose(pca.share_of(c0 + other), np.sqrt(0.5))  # at 45 degrees to the plane
