@@ -23,6 +23,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboard.i18n import TEXT
+from dashboard.pages import PAGES
+from dashboard.pages import page as registered_page
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,16 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LANG = "en"
-# page url path -> i18n key of its h1; the order a student walks them. Pages not routed by app.py are skipped.
-PAGE_TITLES = {
-    "walkthrough": "walk.title",
-    "interpolation": "interp.title",
-    "distributions": "dist.title",
-    "your_images": "mine.title",
-    "feature_space": "fs.title",
-    "zoo": "zoo.title",
-    "weights": "weights.title",
-}
 
 
 def _server_env() -> dict:
@@ -55,13 +47,13 @@ SERVER_ENV = _server_env()
 
 
 def routed_pages() -> list[str]:
-    """Url paths of the pages app.py routes (read from its PAGES list without running Streamlit)."""
-    source = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
-    return [name for name in PAGE_TITLES if f'("{name}", "views/{name}.py"' in source]
+    """Url paths of the pages the app routes (dashboard.pages' registry), in the order a student walks them."""
+    return [entry.name for entry in PAGES]
 
 
-def title(page: str) -> str:
-    return TEXT[PAGE_TITLES[page]][LANG]
+def title(name: str) -> str:
+    """The English h1 of page `name`."""
+    return TEXT[registered_page(name).heading][LANG]
 
 
 # ---------------- server ----------------

@@ -274,14 +274,13 @@ async def interactions(page) -> dict:
         times.append(elapsed)
     out["upload"] = statistics.median(times)
 
-    if "feature_space" in harness.routed_pages():
-        await harness.switch_page(page, "feature_space")
-        labels = [TEXT["fs.fit_all"]["en"], TEXT["fs.fit_own"]["en"]]
+    await harness.switch_page(page, "feature_space")
+    labels = [TEXT["fs.fit_all"]["en"], TEXT["fs.fit_own"]["en"]]
 
-        async def fit(i):
-            await page.locator(".st-key-fs_fit").get_by_text(labels[i % 2], exact=True).click()
+    async def fit(i):
+        await page.locator(".st-key-fs_fit").get_by_text(labels[i % 2], exact=True).click()
 
-        out["pca_fit"] = await _median_action(page, fit)
+    out["pca_fit"] = await _median_action(page, fit)
     return out
 
 

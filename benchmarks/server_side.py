@@ -21,7 +21,6 @@ if str(ROOT) not in sys.path:
 import logging
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["walkthrough", "interpolation", "distributions", "your_images", "feature_space", "zoo", "weights"]
 
 
 def _timed(fn) -> float:
@@ -38,26 +37,20 @@ def _example_upload() -> tuple:
 def measure() -> dict:
     from streamlit.testing.v1 import AppTest
 
-    from benchmarks.harness import routed_pages
-    from dashboard import cache
+    from dashboard import pages, warm_up
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext" chatter
     out = {"page_cold": {}, "page_cached": {}, "interaction": {}}
 
-    def load_models():  # "after the models are cached": every shipped model, as GAN_OOD_WARM_UP=models loads them
-        for kind in cache.KINDS:
-            names = cache.shipped(kind) if kind == "discriminator" else [cache.default_weights(kind)]
-            for name in names:
-                cache._shipped_model(name, cache.shipped(kind)[name]["sha256"], kind)
-
-    out["models_load_s"] = _timed(load_models)
+    # "after the models are cached": every shipped model, as GAN_OOD_WARM_UP=models loads them
+    out["models_load_s"] = _timed(warm_up.load_models)
     at = AppTest.from_file(APP, default_timeout=600)
     out["app_first_run_s"] = _timed(at.run)
-    for page in [p for p in PAGES if p in routed_pages()]:
-        out["page_cold"][page] = _timed(lambda page=page: at.switch_page(f"views/{page}.py").run())
-        out["page_cached"][page] = _timed(at.run)
+    for entry in pages.PAGES:
+        out["page_cold"][entry.name] = _timed(lambda entry=entry: at.switch_page(entry.file).run())
+        out["page_cached"][entry.name] = _timed(at.run)
         if at.exception:
-            raise RuntimeError(f"{page}: {[e.value for e in at.exception]}")
+            raise RuntimeError(f"{entry.name}: {[e.value for e in at.exception]}")
 
     act = out["interaction"]
     at.switch_page("views/interpolation.py").run()
@@ -70,11 +63,10 @@ def measure() -> dict:
     act["dist_n_2000_cached"] = _timed(lambda: at.select_slider(key="dist_n").set_value(2000).run())
     at.switch_page("views/your_images.py").run()
     act["upload_one_image"] = _timed(lambda: at.file_uploader[0].set_value([_example_upload()]).run())
-    if "feature_space" in routed_pages():
-        at.switch_page("views/feature_space.py").run()
-        act["pca_fit_all"] = _timed(lambda: at.radio(key="fs_fit").set_value("all").run())
-        act["pca_fit_own"] = _timed(lambda: at.radio(key="fs_fit").set_value("own").run())
-        act["feature_space_n_1000_cold"] = _timed(lambda: at.select_slider(key="fs_n").set_value(1000).run())
+    at.switch_page("views/feature_space.py").run()
+    act["pca_fit_all"] = _timed(lambda: at.radio(key="fs_fit").set_value("all").run())
+    act["pca_fit_own"] = _timed(lambda: at.radio(key="fs_fit").set_value("own").run())
+    act["feature_space_n_1000_cold"] = _timed(lambda: at.select_slider(key="fs_n").set_value(1000).run())
     if at.exception:
         raise RuntimeError([e.value for e in at.exception])
     return out

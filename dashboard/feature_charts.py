@@ -1,19 +1,13 @@
 """Charts of the discriminator's feature space and the discriminator zoo (Altair), and the tiny PNG thumbnails
 their tooltips show. Pure numpy / pandas: the numbers come from dashboard.cache."""
 
-import base64
-
 import altair as alt
-import cv2
 import numpy as np
 import pandas as pd
 
 from dashboard.i18n import t
-from dashboard.pictures import to_uint8, upscale
 
-# Thumbnails travel at the model's 28 px (a 3x PNG was 9x the pixels to encode, 0.33 s per 700 points, and 1.7x the
-# bytes); the browser draws them 3x larger with hard pixel edges (TOOLTIP_CSS), so model pixels stay visible.
-THUMB_SCALE = 1
+# Thumbnails (pictures.data_url) travel at the model's 28 px; the browser draws them 3x with hard pixel edges.
 TOOLTIP_CSS = "<style>#vg-tooltip-element img {width: 84px; height: 84px; image-rendering: pixelated;}</style>"
 SIDE = 440  # the PCA chart is square with equal axis spans: the arrow's angle and the boundary are true
 PALETTE = {
@@ -26,14 +20,6 @@ PALETTE = {
     "fashion": "#e377c2",
 }
 MINE_COLOR, FOOL_COLOR = "#111111", "#00a6b8"  # black diamonds; a cyan no group uses
-
-
-def data_url(image: np.ndarray, scale: int = THUMB_SCALE) -> str:
-    """(28, 28) in [-1, 1] -> "data:image/png;base64,..." (~0.4-1.2 kB), for the tooltip's image."""
-    ok, encoded = cv2.imencode(".png", upscale(to_uint8(image), scale), [cv2.IMWRITE_PNG_COMPRESSION, 9])
-    if not ok:
-        raise ValueError("PNG encoding failed")
-    return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")
 
 
 def group_scale(groups: list[str]) -> alt.Scale:

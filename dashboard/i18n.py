@@ -352,6 +352,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name} (trained against the finished epoch-{generator_epoch} generator, seed {seed})",
     },
     "weights.choice_upload": {"ru": "Загружен: {name}", "en": "Uploaded: {name}"},
+    "weights.choice_default_suffix": {"ru": " — по умолчанию", "en": " — default"},
     "weights.upload_generator": {"ru": "Загрузить веса генератора", "en": "Upload generator weights"},
     "weights.upload_discriminator": {"ru": "Загрузить веса дискриминатора", "en": "Upload discriminator weights"},
     "weights.upload_ok": {"ru": "«{name}» загружен и выбран.", "en": "'{name}' loaded and selected."},
@@ -598,8 +599,8 @@ TEXT: dict[str, dict[str, str]] = {
     "fs.fool_chart_title": {"ru": "Оценка D на каждом шаге", "en": "D's score at every step"},
     "fs.metrics_title": {"ru": "Детекторы «не из распределения» (OOD)", "en": "Out-of-distribution (OOD) detectors"},
     "fs.det_raw_score": {"ru": "оценка D", "en": "D's score"},
-    "fs.det_mahalanobis": {"ru": "Махаланобис", "en": "Mahalanobis"},
-    "fs.det_knn": {"ru": "k ближайших", "en": "kNN"},
+    "fs.det_mahalanobis": {"ru": "Махаланобис (без классов)", "en": "Mahalanobis (class-agnostic)"},
+    "fs.det_knn": {"ru": "kNN (ненормир.)", "en": "kNN (unnormalised)"},
     "fs.det_feature_norm": {"ru": "норма признаков", "en": "feature norm"},
     "fs.col_auroc": {"ru": "AUROC (детектор: {detector})", "en": "AUROC: {detector}"},
     "fs.col_fpr95": {"ru": "FPR95 (детектор: {detector})", "en": "FPR95: {detector}"},
@@ -630,7 +631,9 @@ TEXT: dict[str, dict[str, str]] = {
         "- **FPR95** — доля картинок группы, принятых за свои, когда порог пропускает 95% настоящих цифр: "
         "0 — идеально.\n"
         "- **Оценка D**: балл 1 − D(x). **Махаланобис**: расстояние до среднего с ковариацией Ледуа–Вольфа. "
-        "**kNN**: расстояние до 5-го ближайшего признака настоящей цифры. **Норма признаков**: балл −|φ| "
+        "Она не различает классы цифр: одно среднее и одна ковариация на все (у Lee et al. 2018 — по классу). "
+        "**kNN**: расстояние до 5-го ближайшего признака настоящей цифры, по ненормированным признакам (Sun et "
+        "al. 2022 сначала нормируют их к длине 1). **Норма признаков**: балл −|φ| "
         "(знак выбран заранее, по литературе: у своих норма больше); AUROC ниже 0,5 значит, что у этой "
         "группы норма, наоборот, больше, чем у цифр.",
         "en": "Real digits are in-distribution: the detectors are fitted on {n} digits and tested on {n} other, "
@@ -640,7 +643,9 @@ TEXT: dict[str, dict[str, str]] = {
         "- **FPR95**: the share of the group accepted as in-distribution when the threshold accepts 95% of "
         "real digits: 0 is perfect.\n"
         "- **D's score**: 1 − D(x). **Mahalanobis**: distance to the mean under a Ledoit–Wolf covariance. "
-        "**kNN**: distance to the 5th nearest real-digit feature. **Feature norm**: score −|φ| (the sign is "
+        "It is class-agnostic: one mean and one covariance for all digits (Lee et al. 2018 use one per class). "
+        "**kNN**: distance to the 5th nearest real-digit feature, on unnormalised features (Sun et al. 2022 "
+        "normalise them to length 1 first). **Feature norm**: score −|φ| (the sign is "
         "fixed in advance, from the literature: in-distribution norms are larger); an AUROC below 0.5 means "
         "this group has larger norms than the digits instead.",
     },
@@ -669,17 +674,14 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "zoo.discriminator": {"ru": "Дискриминатор", "en": "Discriminator"},
     "zoo.label_shipped": {"ru": "{name} (фаза {phase}, seed {seed})", "en": "{name} (phase {phase}, seed {seed})"},
-    "zoo.label_default": {
-        "ru": "{name} (фаза {phase}, seed {seed}, по умолчанию)",
-        "en": "{name} (phase {phase}, seed {seed}, default)",
-    },
     "zoo.label_upload": {"ru": "Ваш: {name}", "en": "Yours: {name}"},
     "zoo.label_joint": {"ru": "{name} (вместе с G, эпоха {epoch})", "en": "{name} (joint with G, epoch {epoch})"},
-    "zoo.label_against": {
+    "zoo.label_generator": {"ru": "{name} (DCGAN, эпоха {epoch})", "en": "{name} (DCGAN, epoch {epoch})"},
+    "zoo.label_phase2": {
         "ru": "{name} (против G эпохи {generator_epoch}, seed {seed})",
         "en": "{name} (vs the epoch-{generator_epoch} G, seed {seed})",
     },
-    "zoo.default_suffix": {"ru": ", по умолчанию", "en": ", default"},
+    "zoo.label_default_suffix": {"ru": ", по умолчанию", "en": ", default"},
     "zoo.chart_title": {"ru": "Средняя оценка D(x) по группам", "en": "Mean D(x) by group"},
     "zoo.chart_subtitle": {"ru": "Один столбик — один дискриминатор", "en": "One bar per discriminator"},
     "zoo.no_upload": {

@@ -1,21 +1,15 @@
-"""Images for the screen: [-1, 1] arrays -> uint8, nearest-neighbour upscaled so every pixel stays visible."""
+"""Images for the screen: [-1, 1] arrays -> uint8, nearest-neighbour upscaled so every pixel stays visible, as PNG
+bytes or data URLs. The uint8 conversion, upscaling and grids are gan_core.grid's."""
+
+import base64
 
 import cv2
 import numpy as np
 
+from gan_core.grid import make_grid, to_uint8, upscale
+
 SCALE = 7  # 28 -> 196 screen pixels: each model pixel is a visible 7x7 square
 THUMB_SIDE = 196  # longest side of an uploaded original kept in the session (as wide as the 28x28 view)
-
-
-def to_uint8(image: np.ndarray) -> np.ndarray:
-    """(H, W) float in [-1, 1] (values outside are clipped, e.g. Gaussian noise) -> uint8 (H, W)."""
-    return np.clip((np.asarray(image, np.float32) + 1) * 127.5 + 0.5, 0, 255).astype(np.uint8)
-
-
-def upscale(image: np.ndarray, scale: int = SCALE) -> np.ndarray:
-    """Nearest-neighbour upscaling of a 2-D (or H, W, C) uint8 image by an integer factor."""
-    image = np.asarray(image)
-    return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
 
 
 def model_view(image: np.ndarray, scale: int = SCALE) -> np.ndarray:
@@ -38,14 +32,7 @@ def strip(images: np.ndarray, scale: int = 4, pad: int = 2) -> np.ndarray:
 
 def grid(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarray:
     """(n, 28, 28) in [-1, 1] -> uint8 grid, `pad` grey pixels between tiles (not upscaled)."""
-    n, h, w = images.shape
-    rows = -(-n // columns)
-    out = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), 128, np.uint8)
-    for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        top, left = pad + r * (h + pad), pad + c * (w + pad)
-        out[top : top + h, left : left + w] = to_uint8(image)
-    return out
+    return make_grid(images, columns, pad)
 
 
 def thumbnail(image: np.ndarray, side: int = THUMB_SIDE) -> np.ndarray:
@@ -67,3 +54,12 @@ def png_bytes(image: np.ndarray) -> bytes:
     if not ok:
         raise ValueError("PNG encoding failed")
     return encoded.tobytes()
+
+
+def data_url(image: np.ndarray, scale: int = 1) -> str:
+    """(28, 28) in [-1, 1] -> "data:image/png;base64,..." (~0.4-1.2 kB), for chart tooltips. At the model's 28 px:
+    the page's CSS draws it larger with hard pixel edges (feature_charts.TOOLTIP_CSS), cheaper than a bigger PNG."""
+    ok, encoded = cv2.imencode(".png", upscale(to_uint8(image), scale), [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from .models import IMAGE_SIZE, LATENT_DIM, ConvGenerator
+from .preprocess import notebook_pipeline
 from .seeding import cpu_generator
 from .workers import map_batches
 
@@ -123,14 +124,9 @@ def natural_photo(name: str) -> np.ndarray:
     return image.astype(np.uint8)
 
 
-def notebook_resize(gray: np.ndarray) -> np.ndarray:
-    """The notebook's cat pipeline on a grayscale uint8 image: cv2.resize to 28x28, / 127.5 - 1. (28, 28)."""
-    return cv2.resize(gray, (IMAGE_SIZE, IMAGE_SIZE)).astype(np.float32) / 127.5 - 1
-
-
 def cat_image() -> torch.Tensor:
     """The notebook's cat (skimage's chelsea) through the notebook pipeline. (1,1,28,28) in [-1, 1]."""
-    return torch.from_numpy(notebook_resize(natural_photo("chelsea"))).view(1, *SHAPE)
+    return torch.from_numpy(notebook_pipeline(natural_photo("chelsea"))).view(1, *SHAPE)
 
 
 def natural_images(n: int, seed: int, crops: bool = True) -> torch.Tensor:
@@ -143,13 +139,13 @@ def natural_images(n: int, seed: int, crops: bool = True) -> torch.Tensor:
     out = np.empty((n, *SHAPE), dtype=np.float32)
     for i in range(n):
         if not crops:
-            out[i, 0] = notebook_resize(natural_photo(NATURAL_IMAGE_NAMES[i % len(NATURAL_IMAGE_NAMES)]))
+            out[i, 0] = notebook_pipeline(natural_photo(NATURAL_IMAGE_NAMES[i % len(NATURAL_IMAGE_NAMES)]))
             continue
         photo = natural_photo(NATURAL_IMAGE_NAMES[rng.integers(len(NATURAL_IMAGE_NAMES))])
         h, w = photo.shape
         side = max(8, int(min(h, w) * rng.uniform(0.1, 1.0)))
         top, left = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
-        out[i, 0] = notebook_resize(photo[top : top + side, left : left + side])
+        out[i, 0] = notebook_pipeline(photo[top : top + side, left : left + side])
     return torch.from_numpy(out)
 
 
@@ -158,7 +154,11 @@ def read_idx_images(path: str | Path) -> np.ndarray:
     import gzip
 
     path = Path(path)
-    raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+    if path.suffix == ".gz":
+        with gzip.open(path) as f:
+            raw = f.read()
+    else:
+        raw = path.read_bytes()
     if len(raw) < 16 or raw[:4] != b"\x00\x00\x08\x03":
         raise ValueError(f"{path.name}: not an IDX uint8 image file (magic {raw[:4].hex()})")
     count, rows, cols = (int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(3))

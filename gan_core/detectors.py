@@ -1,15 +1,22 @@
-"""OOD detectors on discriminator features, sklearn style: `fit(features)` on in-distribution features
-(real digits) returns self, learned attributes end in `_`, and `score(features)` returns one float64 per row
-where HIGHER = MORE OUT-OF-DISTRIBUTION (the convention of gan_core.metrics).
+"""OOD detectors on discriminator features: one small base class (as pytorch-ood's `Detector`) and one registry.
+
+Every detector is sklearn style: `fit(features)` on in-distribution features (real digits) returns self, learned
+attributes end in `_`, and `score(features)` returns one float64 per row where HIGHER = MORE OUT-OF-DISTRIBUTION
+(the convention of gan_core.metrics); scoring before fitting raises `NotFittedError`.
 
 features are (N, D) arrays (D = 4096 for the discriminator); every detector also works on any D.
-As in sklearn, float32 features keep the large products (projections, distances) in float32, which halves their
-time; sums and the final scores are float64 either way. Any other dtype is computed in float64. Mahalanobis and kNN
-fitted through `fit_distance_pair` share one `Reference`, and `paired_distance_scores` scores both from one product.
+As in sklearn, float32 features keep the large products (projections, distances) in float32; sums and the final
+scores are float64 either way. Any other dtype is computed in float64. The distance detectors measure from a
+`Reference`: `fit_all` gives every one of them the same Reference and `score_all` scores them from one product.
+
+Adding a detector: a `Detector` subclass and one line in DETECTORS, plus its texts (`fs.det_<name>` in
+dashboard/i18n.py); gan_core.ood_report and the Feature space page take every registered detector.
 """
 
+from collections.abc import Callable
+from typing import ClassVar
+
 import numpy as np
-from scipy.special import expit
 
 
 def _as_2d(features) -> np.ndarray:
@@ -20,28 +27,78 @@ def _as_2d(features) -> np.ndarray:
     return x
 
 
-class MahalanobisDetector:
+class NotFittedError(RuntimeError):
+    """score() called before fit()."""
+
+
+class Detector:
+    """A feature-space OOD detector: `fit(features)` -> self, `score(features)` -> (N,) float64, higher = more OOD."""
+
+    name: ClassVar[str]
+
+    def fit(self, features) -> "Detector":
+        raise NotImplementedError
+
+    def score(self, features) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def fitted(self) -> bool:
+        return any(key.endswith("_") and not key.startswith("_") for key in vars(self))
+
+    def _check_fitted(self) -> None:
+        if not self.fitted:
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(features) first")
+
+
+class ReferenceDetector(Detector):
+    """A distance from a `Reference` of the fitted features; `score_products` scores from the Reference's
+    products, so several such detectors sharing one Reference pay for the large product once (score_all)."""
+
+    reference_: "Reference"
+
+    def fit(self, features) -> "ReferenceDetector":
+        return self.fit_reference(Reference(features))
+
+    def fit_reference(self, reference: "Reference") -> "ReferenceDetector":
+        raise NotImplementedError
+
+    def score_products(self, cross: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def raw_reference(self) -> bool:
+        """Whether the Reference holds the features as given (fit_all can share it), not transformed ones."""
+        return True
+
+    @property
+    def shares_products(self) -> bool:
+        """Whether score_products gives score() exactly (else score_all calls score)."""
+        return self.raw_reference
+
+
+class MahalanobisDetector(ReferenceDetector):
     """Distance to the fitted mean under a shrunk covariance: sqrt((x - m)^T Sigma^-1 (x - m)).
 
     Sigma = (1 - s) S + s mu I, with S the empirical covariance (1/n), mu = trace(S) / D and s the shrinkage:
     "ledoit_wolf" estimates s as sklearn's LedoitWolf does, a float in [0, 1] fixes it (sklearn's
     ShrunkCovariance). Shrinkage is what makes Sigma invertible when there are fewer samples than
     features (1,000 digits, 4,096 features). Computed from the eigenpairs of the centred data's smaller Gram
-    matrix (N x N when N < D), so D x D is never formed: the score is exact, directions the data never spans get the variance s mu.
+    matrix (N x N when N < D), so D x D is never formed: the score is exact, and directions the data never spans
+    get the variance s mu.
     score**2 equals sklearn's `LedoitWolf().fit(X).mahalanobis(Y)`. With s = 0 and N < D the inverse is
     the pseudo-inverse (distance inside the data's span only), again as sklearn.
     """
 
+    name = "mahalanobis"
+
     def __init__(self, shrinkage="ledoit_wolf"):
         self.shrinkage = shrinkage
 
-    def fit(self, features) -> "MahalanobisDetector":
-        return self.fit_reference(Reference(_as_2d(features)))
-
     def fit_reference(self, reference: "Reference") -> "MahalanobisDetector":
-        """fit() on features already centred in a Reference (fit_distance_pair shares one with a KNNDetector)."""
+        """fit() on features already centred in a Reference (fit_all shares one with the other distances)."""
         centred = reference.rows
-        n, d = centred.shape
+        d = centred.shape[1]
         self.reference_ = reference
         self.location_ = reference.centre  # (D,)
         eig, vt, coef = _covariance_eigen(centred)  # (r,) eigenvalues of S, (r, D) orthonormal rows, (r, n) or None
@@ -62,6 +119,7 @@ class MahalanobisDetector:
 
     def score(self, features) -> np.ndarray:
         """features (N, D) -> Mahalanobis distance (N,) >= 0."""
+        self._check_fitted()
         diff = _as_2d(features) - self.location_  # (N, D)
         return self._distance(diff @ self.components_.T, _square_norms(diff))  # (N, r) projections
 
@@ -71,6 +129,10 @@ class MahalanobisDetector:
         if self.coef_ is None:
             raise ValueError("score_products needs a fit with fewer samples than features (coef_ is None)")
         return self._distance(cross @ self.coef_.T, square_norms)
+
+    @property
+    def shares_products(self) -> bool:
+        return self.coef_ is not None
 
     def _distance(self, proj: np.ndarray, square_norms: np.ndarray) -> np.ndarray:
         """proj (N, r) onto components_, square_norms (N,) = |x - m|^2 -> distance (N,) float64."""
@@ -142,7 +204,7 @@ def _ledoit_wolf_shrinkage(centred: np.ndarray, eig: np.ndarray, mu: float) -> f
     return 0.0 if beta == 0 else float(beta / delta)
 
 
-class KNNDetector:
+class KNNDetector(ReferenceDetector):
     """Distance to the k-th nearest fitted feature (Sun et al. 2022, "deep nearest neighbours").
 
     normalize=False (default): plain Euclidean distance in feature space, so a feature far out along any
@@ -151,6 +213,7 @@ class KNNDetector:
     A scored point that is itself in the fitted set finds itself at distance 0: score held-out data.
     """
 
+    name = "knn"
     CHUNK = 2048  # query rows per product: (2,048 x n_fitted) float64 distances at a time
 
     def __init__(self, k: int = 5, normalize: bool = False):
@@ -166,8 +229,8 @@ class KNNDetector:
     def fit(self, features) -> "KNNDetector":
         return self.fit_reference(Reference(self._prepare(features)))
 
-    def fit_reference(self, reference: Reference) -> "KNNDetector":
-        """fit() on features already centred in a Reference (fit_distance_pair shares one with Mahalanobis).
+    def fit_reference(self, reference: "Reference") -> "KNNDetector":
+        """fit() on features already centred in a Reference (fit_all shares one with Mahalanobis).
         Distances are taken about the fitted mean: it removes the features' shared offset, so the
         |a|^2 + |b|^2 - 2 a.b expansion does not cancel away float32 precision."""
         if not 1 <= self.k <= len(reference.rows):
@@ -179,6 +242,7 @@ class KNNDetector:
     def score(self, features) -> np.ndarray:
         """features (N, D) -> Euclidean distance to the k-th nearest fitted feature (N,) >= 0, float64.
         Brute force, as sklearn's NearestNeighbors on 4,096-d features, with one matrix product per chunk."""
+        self._check_fitted()
         x = self._prepare(features)
         parts = [
             self.score_products(*self.reference_.products(x[i : i + self.CHUNK])) for i in range(0, len(x), self.CHUNK)
@@ -190,33 +254,12 @@ class KNNDetector:
         d2 = square_norms[:, None] + self.reference_.square_norms[None, :] - 2 * cross.astype(np.float64)  # (N, n)
         return np.sqrt(np.clip(np.partition(d2, self.k - 1, axis=1)[:, self.k - 1], 0.0, None))
 
-
-def fit_distance_pair(features, k: int = 5) -> tuple["MahalanobisDetector", KNNDetector]:
-    """A MahalanobisDetector and a KNNDetector(k) fitted on the same features through one shared Reference,
-    so paired_distance_scores can score both with one product."""
-    reference = Reference(features)
-    return MahalanobisDetector().fit_reference(reference), KNNDetector(k).fit_reference(reference)
+    @property
+    def raw_reference(self) -> bool:
+        return not self.normalize  # normalised features need a Reference of their own
 
 
-def paired_distance_scores(
-    mahalanobis: "MahalanobisDetector", knn: KNNDetector, features
-) -> tuple[np.ndarray, np.ndarray]:
-    """features (N, D) -> (Mahalanobis scores, kNN scores), equal to each detector's own score(). When both share
-    a Reference (fit_distance_pair; kNN without normalize, Mahalanobis with N <= D) the (N, D) x (D, n) product
-    is made once: on 7,000 x 4,096 features against 1,000 fitted, 0.8 s -> 0.5 s."""
-    if mahalanobis.reference_ is not knn.reference_ or knn.normalize or mahalanobis.coef_ is None:
-        return mahalanobis.score(features), knn.score(features)
-    x = _as_2d(features)
-    pairs = []
-    for start in range(0, len(x), KNNDetector.CHUNK):  # bounded (chunk x n) distance matrices, as knn.score
-        cross, square_norms = knn.reference_.products(x[start : start + KNNDetector.CHUNK])
-        pairs.append((mahalanobis.score_products(cross, square_norms), knn.score_products(cross, square_norms)))
-    if not pairs:
-        return np.zeros(0), np.zeros(0)
-    return np.concatenate([m for m, _ in pairs]), np.concatenate([k for _, k in pairs])
-
-
-class FeatureNormDetector:
+class FeatureNormDetector(Detector):
     """score = -|phi|: a SMALL feature norm means OOD.
 
     One definition, fixed in advance and never flipped after seeing the data: it is the usual feature-norm
@@ -225,6 +268,8 @@ class FeatureNormDetector:
     than real digits, and is reported as it is. fit only records the in-distribution norms (for display).
     """
 
+    name = "feature_norm"
+
     def fit(self, features) -> "FeatureNormDetector":
         norms = np.sqrt(_square_norms(_as_2d(features)))
         self.fitted_norm_median_ = float(np.median(norms))
@@ -232,18 +277,21 @@ class FeatureNormDetector:
 
     def score(self, features) -> np.ndarray:
         """features (N, D) -> -|phi| (N,) <= 0."""
+        self._check_fitted()
         return -np.sqrt(_square_norms(_as_2d(features)))
 
 
-class RawScoreDetector:
+class RawScoreDetector(Detector):
     """The discriminator itself as a detector: OOD means 1 - D(x) is high (a discriminator that says "real"
     is taken to say "in-distribution").
 
     `score` returns -logit = -(w . phi + b), which ranks every pair exactly as 1 - D(x) = sigmoid(-logit)
     does (sigmoid is strictly increasing), so AUROC and FPR95 are those of 1 - D(x); unlike 1 - D(x) it
     does not round confident images to the same 0 or 1 (ties would blur the metrics).
-    `ood_probability` gives 1 - D(x) itself for display. fit learns nothing and returns self.
+    fit learns nothing from the features: it records the head (w, b) it was built with.
     """
+
+    name = "raw_score"
 
     def __init__(self, w, b: float):
         self.w = np.asarray(w, dtype=np.float64).reshape(-1)
@@ -256,6 +304,7 @@ class RawScoreDetector:
         return cls(*head_direction(discriminator))
 
     def fit(self, features=None) -> "RawScoreDetector":
+        self.head_ = (self.w, self.b)
         return self
 
     def logits(self, features) -> np.ndarray:
@@ -264,8 +313,54 @@ class RawScoreDetector:
 
     def score(self, features) -> np.ndarray:
         """features (N, D) -> -logit (N,), unbounded; higher = the discriminator calls it less real."""
+        self._check_fitted()
         return -self.logits(features)
 
-    def ood_probability(self, features) -> np.ndarray:
-        """features (N, D) -> 1 - D(x) (N,) in [0, 1], float64."""
-        return expit(-self.logits(features))
+
+# ----- the registry: name -> a new detector, given D's head (w, b); the order of every table's columns -----
+
+Head = tuple[np.ndarray, float]
+DETECTORS: dict[str, Callable[[Head], Detector]] = {
+    "raw_score": lambda head: RawScoreDetector(*head),
+    "mahalanobis": lambda head: MahalanobisDetector(),  # class-agnostic (one mean, one covariance)
+    "knn": lambda head: KNNDetector(k=5),  # unnormalised features (Sun et al. 2022 normalise; normalize=True)
+    "feature_norm": lambda head: FeatureNormDetector(),
+}
+
+
+def fit_all(features, head: Head, names=None) -> dict[str, Detector]:
+    """Every registered detector (or `names`) fitted on in-distribution features (N, D); the distance detectors
+    that can share one Reference get the same one."""
+    shared: Reference | None = None
+    fitted: dict[str, Detector] = {}
+    for name in names or DETECTORS:
+        detector = DETECTORS[name](head)
+        if isinstance(detector, ReferenceDetector) and detector.raw_reference:
+            shared = shared or Reference(features)
+            fitted[name] = detector.fit_reference(shared)
+        else:
+            fitted[name] = detector.fit(features)
+    return fitted
+
+
+def score_all(detectors: dict[str, Detector], features) -> dict[str, np.ndarray]:
+    """features (N, D) -> {name: (N,) scores}, equal to each detector's own score(). Distance detectors on one
+    Reference are scored from one (N, D) x (D, n) product per chunk instead of one product each."""
+    x = _as_2d(features)
+    by_reference: dict[int, dict[str, ReferenceDetector]] = {}
+    scores: dict[str, np.ndarray] = {}
+    for name, detector in detectors.items():
+        if isinstance(detector, ReferenceDetector) and detector.shares_products:
+            by_reference.setdefault(id(detector.reference_), {})[name] = detector
+        else:
+            scores[name] = detector.score(x)
+    for group in by_reference.values():
+        reference = next(iter(group.values())).reference_
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in group}
+        for start in range(0, len(x), KNNDetector.CHUNK):  # bounded (chunk x n) products
+            cross, square_norms = reference.products(x[start : start + KNNDetector.CHUNK])
+            for name, detector in group.items():
+                parts[name].append(detector.score_products(cross, square_norms))
+        for name in group:
+            scores[name] = np.concatenate(parts[name]) if parts[name] else np.zeros(0)
+    return {name: scores[name] for name in detectors}

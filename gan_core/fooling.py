@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from .data import gaussian_noise
+from .scoring import sigmoid
 
 DEFAULT_STEPS = 30
 DEFAULT_STEP_SIZE = 0.02  # per pixel per step; 30 steps move a pixel at most 0.6, noise has std 1
@@ -33,11 +34,6 @@ class FoolingPath:
     @property
     def steps(self) -> int:
         return len(self.images) - 1
-
-    def first_step_reaching(self, probability: float = 0.9) -> np.ndarray:
-        """(B,) int: the first step whose D(x) >= probability, -1 where none does."""
-        hit = self.probabilities >= probability  # (k+1, B)
-        return np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
 
 
 def fooling_start(seed: int, n: int = 1) -> torch.Tensor:
@@ -90,11 +86,10 @@ def fooling_path(
                 # eval-mode BatchNorm makes images independent, so the sum's gradient is per-image
                 (grad,) = torch.autograd.grad(logit.sum(), x)
                 x = torch.minimum(torch.maximum(x + step_size * grad.sign(), low), high)
-    logits = np.stack(logits).astype(np.float32)  # (k+1, B)
-    probabilities = (0.5 * (1 + np.tanh(0.5 * logits.astype(np.float64)))).astype(np.float32)
+    path_logits = np.stack(logits).astype(np.float32)  # (k+1, B)
     return FoolingPath(
         images=np.stack(images).astype(np.float32),
-        logits=logits,
-        probabilities=probabilities,
+        logits=path_logits,
+        probabilities=sigmoid(path_logits),
         features=np.stack(features).astype(np.float32),
     )

@@ -4,6 +4,8 @@ The `nn.Sequential` is named `layers`, so state_dict keys are `layers.N.*` and t
 `generator.pt` / `discriminator.pt` load unchanged (and ours load in the notebook).
 """
 
+from typing import cast
+
 import torch
 from torch import nn
 
@@ -69,7 +71,7 @@ class ConvDiscriminator(nn.Module):
     @property
     def head(self) -> nn.Linear:
         """The final Linear layer: weight (1, 4096), bias (1,)."""
-        return self.layers[-2]
+        return cast(nn.Linear, self.layers[-2])
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """(B, 1, 28, 28) -> phi (B, 4096), the head's input."""

@@ -8,55 +8,36 @@ digits from the "holdout" split (seed + 1, never fitted on) against n images of 
 import numpy as np
 import pandas as pd
 
-from .detectors import FeatureNormDetector, RawScoreDetector, fit_distance_pair, paired_distance_scores
+from .detectors import fit_all, score_all
 from .features import extract_features, head_direction
 from .metrics import auroc, fpr_at_tpr
 from .workers import parallel_map
 
-DETECTORS = ("raw_score", "mahalanobis", "knn", "feature_norm")
 IN_DISTRIBUTION = "real"
 
 
-def fit_detectors(fit_features: np.ndarray, w: np.ndarray, b: float, k: int = 5) -> dict:
-    """Name -> detector fitted on fit_features (N_fit, D), in DETECTORS order. w, b: the discriminator's head.
-    Mahalanobis and kNN share one Reference, so score_table pays for their large product once."""
-    mahalanobis, knn = fit_distance_pair(fit_features, k)
-    return {
-        "raw_score": RawScoreDetector(w, b).fit(),
-        "mahalanobis": mahalanobis,
-        "knn": knn,
-        "feature_norm": FeatureNormDetector().fit(fit_features),
-    }
+def fit_detectors(fit_features: np.ndarray, w: np.ndarray, b: float) -> dict:
+    """Name -> every registered detector (gan_core.detectors.DETECTORS) fitted on fit_features (N_fit, D).
+    w (D,), b: the discriminator's head. The distance detectors share one Reference (one product in score_table)."""
+    return fit_all(fit_features, (w, b))
 
 
 def score_table(detectors: dict, in_features: np.ndarray, groups: dict) -> pd.DataFrame:
     """Fitted detectors (fit_detectors) -> the ood_table (see there). Each feature set is scored by every detector
     as one task on gan_core.workers."""
-
-    def set_scores(features: np.ndarray) -> dict:  # detector name -> (N_set,) scores, higher = more OOD
-        mahalanobis, knn = paired_distance_scores(detectors["mahalanobis"], detectors["knn"], features)
-        return {
-            "raw_score": detectors["raw_score"].score(features),
-            "mahalanobis": mahalanobis,
-            "knn": knn,
-            "feature_norm": detectors["feature_norm"].score(features),
-        }
-
-    in_scores, *out_scores = parallel_map(set_scores, [in_features, *groups.values()])
+    in_scores, *out_scores = parallel_map(lambda x: score_all(detectors, x), [in_features, *groups.values()])
     rows = []
     for (group, features), scores in zip(groups.items(), out_scores):
         row = {"group": group, "n_in": len(in_features), "n_out": len(features)}
-        for name in DETECTORS:
+        for name in detectors:
             row[f"{name}_auroc"] = auroc(in_scores[name], scores[name])
             row[f"{name}_fpr95"] = fpr_at_tpr(in_scores[name], scores[name], 0.95)
         rows.append(row)
-    columns = ["group", "n_in", "n_out"] + [f"{d}_{m}" for d in DETECTORS for m in ("auroc", "fpr95")]
+    columns = ["group", "n_in", "n_out"] + [f"{d}_{m}" for d in detectors for m in ("auroc", "fpr95")]
     return pd.DataFrame(rows, columns=columns)
 
 
-def ood_table(
-    fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w: np.ndarray, b: float, k: int = 5
-) -> pd.DataFrame:
+def ood_table(fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w: np.ndarray, b: float) -> pd.DataFrame:
     """Metrics from features already extracted.
 
     fit_features (N_fit, D): real digits the detectors are fitted on; in_features (N_in, D): held-out real
@@ -65,7 +46,7 @@ def ood_table(
     (AUROC: OOD positive, 1 = perfect, 0.5 = chance; FPR95: share of the group accepted when 95% of held-out
     real digits are, 0 = perfect). See gan_core.metrics for the exact definitions.
     """
-    return score_table(fit_detectors(fit_features, w, b, k), in_features, groups)
+    return score_table(fit_detectors(fit_features, w, b), in_features, groups)
 
 
 def report_images(generator, n: int = 1000, seed: int = 0) -> dict:
@@ -88,10 +69,10 @@ def report_features(discriminator, images: dict) -> dict:
     return {name: extract_features(discriminator, x) for name, x in images.items()}
 
 
-def ood_report(generator, discriminator, n: int = 1000, seed: int = 0, k: int = 5) -> pd.DataFrame:
+def ood_report(generator, discriminator, n: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Real digits against every other group: the ood_table (one row per group) for n images per group.
     The holdout split has 1,000 digits; a larger n draws holdout digits with replacement."""
     features = report_features(discriminator, report_images(generator, n, seed))
     w, b = head_direction(discriminator)
     groups = {name: phi for name, (phi, _) in features.items() if name not in ("fit", IN_DISTRIBUTION)}
-    return ood_table(features["fit"][0], features[IN_DISTRIBUTION][0], groups, w, b, k)
+    return ood_table(features["fit"][0], features[IN_DISTRIBUTION][0], groups, w, b)

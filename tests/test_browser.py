@@ -20,6 +20,8 @@ import pytest
 
 from benchmarks.harness import SERVER_ENV
 from dashboard.i18n import TEXT
+from dashboard.pages import PAGES
+from dashboard.pages import page as registered_page
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -35,13 +37,6 @@ ARGS = [
 ]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 DOCS = ROOT / "docs" / "screenshots"
-PAGES = {
-    "walkthrough": "walk.title",
-    "interpolation": "interp.title",
-    "distributions": "dist.title",
-    "your_images": "mine.title",
-    "weights": "weights.title",
-}
 WAIT_MS = 90_000  # generous: the first page loads the models on a shared 2-core box
 
 
@@ -123,7 +118,9 @@ def settle(page) -> None:
 
 def open_page(page, server, name: str, lang: str = "en") -> None:
     page.goto(f"{server}/" if name == "walkthrough" else f"{server}/{name}")  # the default page lives at /
-    page.get_by_role("heading", level=1).filter(has_text=TEXT[PAGES[name]][lang]).wait_for(timeout=WAIT_MS)
+    page.get_by_role("heading", level=1).filter(has_text=TEXT[registered_page(name).heading][lang]).wait_for(
+        timeout=WAIT_MS
+    )
     settle(page)
 
 
@@ -142,14 +139,14 @@ def screenshot(page, name: str) -> Path:
 
 
 def test_every_page_renders_with_a_screenshot(page, server):
-    for name in ("walkthrough", "interpolation", "distributions", "weights"):
+    for name in (entry.name for entry in PAGES):
         open_page(page, server, name)
         assert page.locator('[data-testid="stException"]').count() == 0, name
         if name == "walkthrough":
             page.get_by_role("button", name=TEXT["walk.reveal"]["en"]).click()
             page.get_by_text(TEXT["walk.real_score"]["en"]).first.wait_for(timeout=WAIT_MS)
             settle(page)
-        if name in ("interpolation", "distributions"):
+        if name in ("interpolation", "distributions", "feature_space", "zoo"):
             page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
                 timeout=WAIT_MS
             )

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import i18n
+from dashboard import i18n, pages
 from dashboard.i18n import LANGUAGES, TEXT, error_text, t
+from gan_core.detectors import DETECTORS
 from gan_core.preprocess import ImageError
 from gan_core.weights import WeightsError
 
@@ -87,3 +88,20 @@ def test_keys_built_from_names_exist():
     names += [f"weights.{w}_{k}" for w in ("active", "help", "upload") for k in ("generator", "discriminator")]
     names += [f"interp.mode_{m}" for m in ("linear", "spherical")] + ["axis.probability", "axis.logit"]
     assert [n for n in names if n not in TEXT] == []
+
+
+def _registry_keys() -> list[str]:
+    """The texts each registry entry needs: a page its navigation label and heading (and its lesson step's title
+    and notice), a detector its name."""
+    keys = []
+    for page in pages.PAGES:
+        keys += [page.nav_key, page.heading]
+        if page.step:
+            keys += [f"step.{page.name}.title", f"step.{page.name}.notice"]
+    return keys + [f"fs.det_{name}" for name in DETECTORS]
+
+
+@pytest.mark.parametrize("key", _registry_keys())
+def test_every_registry_entry_has_its_texts_in_both_languages(key):
+    assert key in TEXT
+    assert all(TEXT[key][lang].strip() for lang in LANGUAGES)

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import TEXT
+from dashboard.pages import steps
 from gan_core import notebook
 from gan_core.weights import WEIGHTS_DIR, load_model
 
@@ -22,11 +23,10 @@ def test_home_is_the_walkthrough_in_russian_by_default():
     at = open_home()
     assert at.title[0].value == TEXT["walk.title"]["ru"]
     links = at.get("page_link")
-    assert len(links) >= 4
-    assert [link.proto.label for link in links[:4]] == [
-        f"{i}. {TEXT[f'step.{name}.title']['ru']}"
-        for i, name in enumerate(["interpolation", "distributions", "your_images", "weights"], start=1)
-    ]
+    expected = [f"{i}. {TEXT[f'step.{step.name}.title']['ru']}" for i, step in enumerate(steps(), start=1)]
+    assert [link.proto.label for link in links] == expected
+    assert [link.proto.page for link in links] == [step.name for step in steps()]  # url paths
+    assert len(expected) == 6  # every page but the walkthrough itself
     assert not at.metric  # nothing revealed before the guess
 
 

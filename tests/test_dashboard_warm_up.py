@@ -1,36 +1,24 @@
-"""The server's cache warm-up (dashboard.cache.warm_up): after it, every page's default view is served from the
-shared caches, so the first student on each page does not wait for the models. Checked by making every
-computation behind those caches raise, then rendering each page with its defaults through AppTest: a page whose
-default view the warm-up missed would call one and fail."""
+"""The server's cache warm-up (dashboard.warm_up): after it, every page's default view is served from the shared
+caches, so the first student on each page does not wait for the models. Checked by making every declared
+computation raise, then rendering each registered page with its defaults through AppTest: a page whose default view
+the warm-up missed would call one and fail."""
 
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import cache
+from dashboard import cache, computation, pages, session_weights, warm_up
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-COMPUTATIONS = [
-    "_group_images",
-    "_group_scores",
-    "_group_examples",
-    "_notebook_examples",
-    "_interpolate",
-    "_alpha_one_hash",
-    "_samples",
-    "_feature_space",
-    "_fooling",
-]
-PAGES = ("walkthrough", "interpolation", "distributions", "your_images", "feature_space", "zoo", "weights")
 
 
 @pytest.fixture(scope="module")
 def warmed():
-    """The defaults only (WARM_UP_MORE adds the other N choices: slower, and the same code path)."""
-    seconds = cache.warm_up(cache.WARM_UP_DEFAULTS)
-    assert seconds > 0
-    return seconds
+    """The defaults only (the later calls add the other N choices: slower, and the same code path)."""
+    calls = warm_up.planned_calls(later=False)
+    assert warm_up.warm_up(calls) > 0
+    return calls
 
 
 def _upload() -> tuple:
@@ -38,22 +26,31 @@ def _upload() -> tuple:
     return (path.name, path.read_bytes(), "image/png")
 
 
-def test_every_page_default_view_is_served_from_the_warm_caches(warmed, monkeypatch):
-    def cold(*args, **kwargs):
-        raise AssertionError("computed on demand: the warm-up missed this page's default view")
+def _forbid_computing(monkeypatch) -> list:
+    """Every declared computation raises from now on; returns the list of (name, args) that were attempted."""
+    attempts = []
 
-    for name in COMPUTATIONS:
-        monkeypatch.setattr(cache, name, cold)
+    def cold(name):
+        def run(*refs_and_args):
+            attempts.append((name, tuple(a for a in refs_and_args if not isinstance(a, session_weights.Active))))
+            raise AssertionError("computed on demand: the warm-up missed this page's default view")
+
+        return run
+
+    for comp in computation.REGISTRY:
+        monkeypatch.setattr(comp, "fn", cold(comp.name))
+    return attempts
+
+
+def test_every_page_default_view_is_served_from_the_warm_caches(warmed, monkeypatch):
+    attempts = _forbid_computing(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    routed = Path(APP).read_text(encoding="utf-8")
-    for page in PAGES:
-        if f'"views/{page}.py"' not in routed:
-            continue
-        at.switch_page(f"views/{page}.py").run()
-        assert not at.exception, (page, [e.value for e in at.exception])
+    for page in pages.PAGES:
+        at.switch_page(page.file).run()
+        assert not at.exception and not attempts, (page.name, attempts)
     # Your images: the reference scores behind an upload's percentiles are warm too.
-    at.switch_page("views/your_images.py").run()
+    at.switch_page(pages.page("your_images").file).run()
     at.file_uploader[0].set_value([_upload()]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.metric) == 1
@@ -61,35 +58,51 @@ def test_every_page_default_view_is_served_from_the_warm_caches(warmed, monkeypa
 
 def test_the_check_above_can_fail(warmed, monkeypatch):
     """A view outside the warm-up (another seed) does reach the computations the test above forbids."""
-    calls = []
-    real = cache._group_images
-    monkeypatch.setattr(cache, "_group_images", lambda *a: calls.append(a) or real(*a))
+    attempts = _forbid_computing(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["dist_seed"] = 12345
     at.session_state["dist_n"] = 50
     at.run()
-    at.switch_page("views/distributions.py").run()
-    assert not at.exception
-    assert calls and calls[0][1:] == (50, 12345)
+    assert not attempts
+    at.switch_page(pages.page("distributions").file).run()
+    assert at.exception
+    assert attempts[0] == ("group_scores", (50, 12345))
 
 
 def test_warm_up_is_off_when_asked(monkeypatch):
     monkeypatch.setenv("GAN_OOD_WARM_UP", "0")
-    cache.start_warm_up.clear()
-    assert cache.start_warm_up() is None
-    cache.start_warm_up.clear()
+    warm_up.start_warm_up.clear()
+    assert warm_up.start_warm_up() is None
+    warm_up.start_warm_up.clear()
 
 
 def test_models_mode_loads_every_shipped_model_and_computes_nothing(monkeypatch):
     loaded, computed = [], []
-    monkeypatch.setattr(cache, "_shipped_model", lambda name, sha256, kind: loaded.append((kind, name)))
-    for name in COMPUTATIONS:
-        monkeypatch.setattr(cache, name, lambda *a, **k: computed.append(a))
+    monkeypatch.setattr(session_weights, "shipped_model", lambda name, sha256, kind: loaded.append((kind, name)))
+    for comp in computation.REGISTRY:
+        monkeypatch.setattr(comp, "fn", lambda *a, **k: computed.append(a))
     monkeypatch.setenv("GAN_OOD_WARM_UP", "models")
-    cache.start_warm_up.clear()
-    thread = cache.start_warm_up()
+    warm_up.start_warm_up.clear()
+    thread = warm_up.start_warm_up()
     thread.join(timeout=60)
-    cache.start_warm_up.clear()
-    expected = {("generator", cache.default_weights("generator"))}
-    expected |= {("discriminator", name) for name in cache.shipped("discriminator")}
+    warm_up.start_warm_up.clear()
+    expected = {("generator", name) for name in session_weights.shipped("generator")}
+    expected |= {("discriminator", name) for name in session_weights.shipped("discriminator")}
     assert set(loaded) == expected and not computed
+
+
+def test_group_scores_reuse_one_image_set_across_discriminators():
+    """The zoo's discriminators score one drawn set of group images (a generator-only computation): its key holds
+    the generator alone, so switching the discriminator does not draw the images again."""
+    gen = session_weights.shipped_ref("generator")
+    first, *others = session_weights.shipped_refs("discriminator")
+    cache.group_images.cached.clear()
+    draws = []
+    real = cache.group_images.fn
+    cache.group_images.fn = lambda *a: draws.append(a[1:]) or real(*a)
+    try:
+        for disc in [first, *others]:
+            cache.group_scores.run({"generator": gen, "discriminator": disc}, 20, 99)
+    finally:
+        cache.group_images.fn = real
+    assert draws == [(20, 99)]

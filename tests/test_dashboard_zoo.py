@@ -70,5 +70,5 @@ def test_each_discriminator_is_named_by_how_it_was_trained():
     assert joint == TEXT["zoo.label_joint"]["ru"].format(name="discriminator_joint.pt", epoch=epoch)
     default = next(c for c in columns if c.startswith("discriminator.pt"))
     assert str(manifest["discriminator.pt"]["generator_epoch"]) in default
-    assert default.endswith(TEXT["zoo.default_suffix"]["ru"])
+    assert default.endswith(TEXT["zoo.label_default_suffix"]["ru"])
     assert any(c.startswith("discriminator_g20_seed2.pt") and "20" in c for c in columns)

@@ -5,12 +5,16 @@ from sklearn.covariance import LedoitWolf, ShrunkCovariance, ledoit_wolf_shrinka
 from sklearn.metrics import roc_auc_score
 
 from gan_core.detectors import (
+    DETECTORS,
+    Detector,
     FeatureNormDetector,
     KNNDetector,
     MahalanobisDetector,
+    NotFittedError,
     RawScoreDetector,
-    fit_distance_pair,
-    paired_distance_scores,
+    ReferenceDetector,
+    fit_all,
+    score_all,
 )
 from gan_core.metrics import auroc
 
@@ -67,32 +71,67 @@ def test_knn_of_a_fitted_point_is_its_own_distance_zero():
     np.testing.assert_allclose(KNNDetector(k=1).fit(x).score(x), 0.0, atol=1e-3 * np.linalg.norm(x[0] - x[1]))
 
 
+def _head(d, seed=20):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=d), 0.3
+
+
+def _own_scores(x, y, head):
+    """Each registered detector fitted and scored on its own, as a user would."""
+    return {name: make(head).fit(x).score(y) for name, make in DETECTORS.items()}
+
+
 @pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-9), (np.float32, 1e-4)])
-def test_paired_scores_share_one_product_and_equal_each_detectors_own(dtype, rtol, monkeypatch):
+def test_score_all_shares_one_product_and_equals_each_detectors_own(dtype, rtol, monkeypatch):
     x, y = _correlated(60, 200, 11, shift=2.0).astype(dtype), _correlated(25, 200, 12, shift=2.5).astype(dtype)
-    mahalanobis, knn = fit_distance_pair(x, k=3)
-    assert mahalanobis.reference_ is knn.reference_ and mahalanobis.coef_ is not None
-    expected = MahalanobisDetector().fit(x).score(y), KNNDetector(k=3).fit(x).score(y)
+    head = _head(200)
+    detectors = fit_all(x, head)
+    assert list(detectors) == list(DETECTORS)
+    distances = [d for d in detectors.values() if isinstance(d, ReferenceDetector)]
+    assert len(distances) == 2 and distances[0].reference_ is distances[1].reference_
+    expected = _own_scores(x, y, head)
     products = []
-    real_products = type(knn.reference_).products
-    monkeypatch.setattr(
-        type(knn.reference_), "products", lambda self, f: products.append(len(f)) or real_products(self, f)
-    )
-    got = paired_distance_scores(mahalanobis, knn, y)
-    assert products == [25]  # one product served both detectors
-    for ours, ref in zip(got, expected):
-        np.testing.assert_allclose(ours, ref, rtol=rtol)
+    reference_type = type(distances[0].reference_)
+    real_products = reference_type.products
+    monkeypatch.setattr(reference_type, "products", lambda self, f: products.append(len(f)) or real_products(self, f))
+    got = score_all(detectors, y)
+    assert products == [25]  # one product served both distance detectors
+    assert list(got) == list(DETECTORS)
+    for name in DETECTORS:
+        np.testing.assert_allclose(got[name], expected[name], rtol=rtol)
 
 
-def test_paired_scores_fall_back_when_nothing_is_shared():
+def test_score_all_falls_back_when_nothing_is_shared():
     x, y = _correlated(80, 10, 13), _correlated(7, 10, 14)  # N > D: Mahalanobis has no coef_
-    mahalanobis, knn = fit_distance_pair(x, k=2)
-    assert mahalanobis.coef_ is None
+    head = _head(10)
+    detectors = fit_all(x, head)
+    assert detectors["mahalanobis"].coef_ is None
     with pytest.raises(ValueError):
-        mahalanobis.score_products(*knn.reference_.products(y))
-    got = paired_distance_scores(mahalanobis, knn, y)
-    np.testing.assert_allclose(got[0], MahalanobisDetector().fit(x).score(y), rtol=1e-10)
-    np.testing.assert_allclose(got[1], KNNDetector(k=2).fit(x).score(y), rtol=1e-10)
+        detectors["mahalanobis"].score_products(*detectors["knn"].reference_.products(y))
+    got, expected = score_all(detectors, y), _own_scores(x, y, head)
+    for name in DETECTORS:
+        np.testing.assert_allclose(got[name], expected[name], rtol=1e-10)
+
+
+def test_a_normalised_knn_gets_a_reference_of_its_own(monkeypatch):
+    x, y = _correlated(30, 40, 15, shift=1.0), _correlated(5, 40, 16)
+    monkeypatch.setitem(DETECTORS, "knn_normalised", lambda head: KNNDetector(k=3, normalize=True))
+    detectors = fit_all(x, _head(40))
+    assert detectors["knn_normalised"].reference_ is not detectors["knn"].reference_
+    np.testing.assert_allclose(
+        score_all(detectors, y)["knn_normalised"], KNNDetector(k=3, normalize=True).fit(x).score(y), rtol=1e-10
+    )
+
+
+@pytest.mark.parametrize("name", list(DETECTORS))
+def test_every_registered_detector_refuses_to_score_before_fit(name):
+    detector = DETECTORS[name](_head(4))
+    assert isinstance(detector, Detector) and detector.name == name
+    assert not detector.fitted
+    with pytest.raises(NotFittedError):
+        detector.score(np.ones((2, 4)))
+    assert detector.fit(_correlated(10, 4, 17)) is detector and detector.fitted
+    assert detector.score(np.ones((2, 4))).shape == (2,)
 
 
 def test_mahalanobis_rejects_bad_shrinkage():
@@ -135,7 +174,6 @@ def test_raw_score_ranks_as_one_minus_the_probability():
     detector = RawScoreDetector(w, b).fit(phi)
     logits = phi @ w + b
     np.testing.assert_allclose(detector.score(phi), -logits, rtol=1e-12)
-    np.testing.assert_allclose(detector.ood_probability(phi), 1 - expit(logits), atol=1e-12)
     assert len(np.unique(detector.score(phi))) == 10  # no saturation ties
     # same ranking as 1 - p wherever 1 - p can tell two images apart
     p = 1 - expit(logits)
@@ -157,7 +195,8 @@ def test_raw_score_from_a_discriminator():
     x = torch.randn(4, 1, 28, 28)
     with torch.no_grad():
         phi, prob = model.features(x).numpy(), model(x)[:, 0].numpy()
-    np.testing.assert_allclose(detector.ood_probability(phi), 1 - prob, atol=1e-5)
+    detector.fit()
+    np.testing.assert_allclose(expit(detector.score(phi)), 1 - prob, atol=1e-5)  # sigmoid(-logit) = 1 - D(x)
 
 
 @pytest.mark.parametrize(

@@ -73,12 +73,6 @@ def test_zero_steps_and_bad_input(discriminator):
         fooling_path(discriminator, torch.zeros(1, 3, 28, 28))
 
 
-def test_first_step_reaching(discriminator):
-    path = fooling_path(discriminator, fooling_start(0, n=2), steps=3)
-    path.probabilities[:] = np.array([[0.1, 0.1], [0.95, 0.2], [0.99, 0.3], [0.2, 0.4]])
-    np.testing.assert_array_equal(path.first_step_reaching(0.9), [1, -1])
-
-
 def test_default_budget_fools_the_shipped_discriminator():
     """The issue's claim, on whatever discriminator the manifest marks default: D >= 0.9 within the
     default step budget from at least 9 of 10 seeds."""

@@ -5,7 +5,8 @@ from gan_core import data
 from gan_core.detectors import KNNDetector, MahalanobisDetector
 from gan_core.features import extract_features, head_direction
 from gan_core.metrics import auroc, fpr_at_tpr
-from gan_core.ood_report import DETECTORS, ood_report, ood_table
+from gan_core.detectors import DETECTORS
+from gan_core.ood_report import ood_report, ood_table
 
 
 def test_ood_table_on_synthetic_features():

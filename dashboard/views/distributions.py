@@ -5,9 +5,10 @@ import streamlit as st
 
 from dashboard import cache, charts, my_images, pictures
 from dashboard.i18n import option_text, t
+from dashboard.pages import DEFAULTS
 from gan_core.scoring import summarise
 
-N_CHOICES = (50, 100, 250, 500, 1000, 2000)
+DEFAULT = DEFAULTS.distributions
 MAX_MARKED = 8  # the student's most recent images marked on the axis
 
 st.title(t("dist.title"))
@@ -16,9 +17,9 @@ st.markdown(t("dist.intro"))
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 2])
     n = c1.select_slider(
-        t("dist.n"), N_CHOICES, value=500, key="dist_n", help=t("dist.n_help"), persist_state="session"
+        t("dist.n"), DEFAULT.n_choices, value=DEFAULT.n, key="dist_n", help=t("dist.n_help"), persist_state="session"
     )
-    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="dist_seed", persist_state="session")
+    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="dist_seed", persist_state="session")
     column = c3.radio(
         t("dist.axis"),
         ["probability", "logit"],
@@ -90,6 +91,6 @@ for col, row in zip(st.columns(len(example_scores)), example_scores.itertuples()
     pictures.show(col, example_images[row.name], 5, caption)
 
 with st.expander(t("dist.look_title")):
-    for group, images in cache.group_examples(10, seed).items():
+    for group, images in cache.group_examples(DEFAULT.examples_per_group, seed).items():
         if group in chosen:
             st.image(pictures.strip(images, 3), caption=labels[group], output_format="PNG")

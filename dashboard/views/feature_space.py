@@ -5,14 +5,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, feature_charts, my_images, pictures
+from dashboard import cache, feature_charts, my_images, pictures, readings
 from dashboard.i18n import option_text, t
+from dashboard.pages import DEFAULTS
+from gan_core.detectors import DETECTORS
 
-N_CHOICES = (100, 300, 1000)
-SCATTER_CAP = 700  # points sent to the browser (each carries a ~1 kB PNG thumbnail); fits and metrics use all n
-MAX_STEPS = 100
-DETECTORS = ("raw_score", "mahalanobis", "knn", "feature_norm")
-FAR_GROUPS = ("gaussian", "binary", "uniform", "natural")  # the "noise and photos"
+DEFAULT = DEFAULTS.feature_space
 
 st.title(t("fs.title"))
 st.html(feature_charts.TOOLTIP_CSS)  # the 28 px thumbnails drawn 3x, pixelated
@@ -20,14 +18,16 @@ st.markdown(t("fs.intro"))
 
 with st.container(border=True):
     c1, c2 = st.columns([2, 1])
-    n = c1.select_slider(t("fs.n"), N_CHOICES, value=300, key="fs_n", persist_state="session", help=t("fs.n_help"))
-    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, 0, key="fs_seed", persist_state="session")
+    n = c1.select_slider(
+        t("fs.n"), DEFAULT.n_choices, value=DEFAULT.n, key="fs_n", persist_state="session", help=t("fs.n_help")
+    )
+    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="fs_seed", persist_state="session")
 
 with st.spinner(t("fs.computing")):
-    view = cache.feature_space(n, seed, SCATTER_CAP)
-groups = view["groups"]
+    view = cache.feature_space(n, seed, DEFAULT.scatter_cap)
+groups = view.groups
 label_of = {g: t(f"group.{g}") for g in groups}
-points = view["points"].assign(label=lambda f: f["group"].map(label_of))
+points = view.points.assign(label=lambda f: f["group"].map(label_of))
 
 entries = my_images.entries()
 mine = None
@@ -41,11 +41,13 @@ views_box = st.container()  # drawn after the fooling controls below, so the pat
 st.header(t("fs.fool_title"))
 st.markdown(t("fs.fool_intro"))
 f1, f2, f3 = st.columns([1, 2, 1])
-fool_seed = f1.number_input(t("fs.fool_seed"), 0, 2**31 - 1, 0, key="fs_fool_seed", persist_state="session")
+fool_seed = f1.number_input(
+    t("fs.fool_seed"), 0, 2**31 - 1, DEFAULT.fooling_seed, key="fs_fool_seed", persist_state="session"
+)
 steps = f2.slider(
     t("fs.fool_steps"),
     0,
-    MAX_STEPS,
+    DEFAULT.fooling_max_steps,
     cache.FOOLING_STEPS,
     key="fs_fool_steps",
     persist_state="session",
@@ -88,12 +90,12 @@ def pca_view(mine, shown_path) -> None:
         persist_state="session",
         help=t("fs.fit_help"),
     )
-    pca = view["pcas"][fit]
+    pca = view.pcas[fit]
     ratio = pca.explained_variance_ratio_
     st.markdown(
         t("fs.explained", pc1=100 * ratio[0], pc2=100 * ratio[1], total=100 * ratio.sum(), fit=t(f"fs.fit_{fit}"))
     )
-    chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view["w"], view["b"], groups, mine, shown_path)
+    chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view.w, view.b, groups, mine, shown_path)
     st.altair_chart(chart, width="content", key="fs_pca_chart")
     if not has_boundary:
         st.caption(t("fs.no_boundary"))
@@ -121,14 +123,14 @@ with views_box:
         st.altair_chart(
             feature_charts.decomposition_chart(points, groups, mine, shown_path), width="stretch", key="fs_decomp_chart"
         )
-    st.caption(t("fs.cap_note", per_group=view["per_group"], cap=SCATTER_CAP, n=n))
+    st.caption(t("fs.cap_note", per_group=view.per_group, cap=DEFAULT.scatter_cap, n=n))
     with st.expander(t("fs.how_to_read")):
         st.markdown(t("fs.reading_views"))
     if mine is None:
         st.caption(t("fs.no_mine"))
 
 st.header(t("fs.metrics_title"))
-metrics = view["metrics"].assign(group=lambda f: f["group"].map(label_of))
+metrics = view.metrics.assign(group=lambda f: f["group"].map(label_of))
 st.dataframe(
     metrics.drop(columns=["n_in", "n_out"]),
     hide_index=True,
@@ -141,27 +143,22 @@ st.dataframe(
         },
     },
 )
-far = view["metrics"][view["metrics"]["group"].isin(FAR_GROUPS)]
-if len(far):
-    means = {d: float(far[f"{d}_auroc"].mean()) for d in DETECTORS}
-    best = max(means["mahalanobis"], means["knn"])
-    verdict = "fs.verdict_features" if best > means["raw_score"] + 0.02 else "fs.verdict_raw"
-    st.markdown(
-        t(
-            "fs.metrics_summary",
-            raw=means["raw_score"],
-            maha=means["mahalanobis"],
-            knn=means["knn"],
-            norm=means["feature_norm"],
-        )
-        + " "
-        + t(verdict)
+reading = readings.metrics_reading(view.metrics)
+if reading is not None:
+    means = reading.means
+    summary = t(
+        "fs.metrics_summary",
+        raw=means["raw_score"],
+        maha=means["mahalanobis"],
+        knn=means["knn"],
+        norm=means["feature_norm"],
     )
+    st.markdown(summary + " " + t("fs.verdict_features" if reading.features_win else "fs.verdict_raw"))
 with st.expander(t("fs.metrics_how")):
     st.markdown(t("fs.metrics_definitions", n=n))
 st.download_button(
     t("fs.download_metrics"),
-    view["metrics"].to_csv(index=False).encode(),
+    view.metrics.to_csv(index=False).encode(),
     f"ood_metrics_n{n}_seed{seed}.csv",
     "text/csv",
     icon=":material/download:",

@@ -7,10 +7,9 @@ import streamlit as st
 
 from dashboard import cache, charts, pictures
 from dashboard.i18n import option_text, t
+from dashboard.pages import DEFAULTS, NOTEBOOK_SEED
 
-NOTEBOOK_SEED = 108
-STRIP_ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)  # the notebook's
-PATH_ALPHAS = tuple(np.round(np.linspace(0, 1, 41), 3))  # the slider's grid: moving it only indexes this path
+DEFAULT = DEFAULTS.interpolation
 
 
 def _set_seeds(seed1: int, seed2: int) -> None:
@@ -26,7 +25,7 @@ with st.container(border=True):
         t("interp.seed1"),
         0,
         2**31 - 1,
-        NOTEBOOK_SEED,
+        DEFAULT.seed1,
         key="interp_seed1",
         help=t("interp.seed1_help"),
         persist_state="session",
@@ -35,7 +34,7 @@ with st.container(border=True):
         t("interp.seed2"),
         0,
         2**31 - 1,
-        NOTEBOOK_SEED,
+        DEFAULT.seed2,
         key="interp_seed2",
         help=t("interp.seed2_help"),
         persist_state="session",
@@ -44,6 +43,7 @@ with st.container(border=True):
         mode = st.radio(
             t("interp.mode"),
             ["linear", "spherical"],
+            index=int(DEFAULT.spherical),
             format_func=option_text("interp.mode_"),
             horizontal=True,
             key="interp_mode",
@@ -66,8 +66,8 @@ with st.container(border=True):
 spherical = mode == "spherical"
 
 st.subheader(t("interp.strip_title"))
-strip_images, strip_scores = cache.interpolate(seed1, seed2, STRIP_ALPHAS, spherical)
-for col, image, row in zip(st.columns(len(STRIP_ALPHAS)), strip_images, strip_scores.itertuples()):
+strip_images, strip_scores = cache.interpolate(seed1, seed2, DEFAULT.strip_alphas, spherical)
+for col, image, row in zip(st.columns(len(DEFAULT.strip_alphas)), strip_images, strip_scores.itertuples()):
     pictures.show(col, image, 5, t("interp.caption", alpha=row.alpha, p=row.probability))
 st.download_button(
     t("interp.download_strip"),
@@ -81,8 +81,10 @@ st.download_button(
 @st.fragment
 def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
     """Only this part reruns when alpha moves: the path is cached, the slider just picks a point on it."""
-    images, path = cache.interpolate(seed1, seed2, PATH_ALPHAS, spherical)
-    alpha = st.slider(t("interp.alpha"), 0.0, 1.0, 0.5, 0.025, key="interp_alpha", help=t("interp.alpha_help"))
+    images, path = cache.interpolate(seed1, seed2, DEFAULT.path_alphas, spherical)
+    alpha = st.slider(
+        t("interp.alpha"), 0.0, 1.0, DEFAULT.alpha, 0.025, key="interp_alpha", help=t("interp.alpha_help")
+    )
     i = int(np.argmin(np.abs(path["alpha"].to_numpy() - alpha)))
     left, right = st.columns([1, 2])
     with left:

@@ -2,18 +2,8 @@
 
 import streamlit as st
 
-from dashboard import cache, pictures
+from dashboard import cache, pages, pictures
 from dashboard.i18n import t
-
-# (page file, i18n prefix): steps of the lesson in order. Later pages append a step here.
-STEPS = [
-    ("views/interpolation.py", "step.interpolation"),
-    ("views/distributions.py", "step.distributions"),
-    ("views/your_images.py", "step.your_images"),
-    ("views/weights.py", "step.weights"),
-    ("views/feature_space.py", "step.feature_space"),
-    ("views/zoo.py", "step.zoo"),
-]
 
 st.title(t("walk.title"))
 st.markdown(t("walk.intro"))
@@ -50,8 +40,8 @@ def predict_then_reveal() -> None:
 predict_then_reveal()
 
 st.header(t("walk.steps"))
-for number, (page, prefix) in enumerate(STEPS, start=1):
+for number, step in enumerate(pages.steps(), start=1):
     with st.container(border=True):
-        st.page_link(page, label=f"{number}. {t(prefix + '.title')}", icon=":material/arrow_forward:")
-        st.markdown(f"**{t('walk.notice')}** {t(prefix + '.notice')}")
+        st.page_link(step.file, label=f"{number}. {t(f'step.{step.name}.title')}", icon=":material/arrow_forward:")
+        st.markdown(f"**{t('walk.notice')}** {t(f'step.{step.name}.notice')}")
 st.caption(t("walk.footer"))

@@ -2,41 +2,25 @@
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import cache, charts, pictures
+from dashboard import cache, charts, model_files, pictures, session_weights, weight_names
 from dashboard.i18n import error_text, t
-from gan_core.weights import WEIGHTS_DIR
+from dashboard.pages import DEFAULTS
 
 WEIGHT_TYPES = ["pt", "pth", "safetensors"]
 
 
-def _choice_label(kind: str, wid: str) -> str:
-    if wid.startswith(cache.UPLOAD_PREFIX):
-        return t("weights.choice_upload", name=cache.uploaded(kind)["name"])
-    entry = cache.shipped(kind)[wid]
-    if kind == "generator" and "epoch" in entry:
-        return t("weights.choice_generator", name=wid, epoch=entry["epoch"])
-    if entry.get("phase") == 1 and "epoch" in entry:
-        return t("weights.choice_joint", name=wid, epoch=entry["epoch"])
-    if "generator_epoch" in entry:
-        return t(
-            "weights.choice_phase2", name=wid, generator_epoch=entry["generator_epoch"], seed=entry.get("seed", "?")
-        )
-    return t("weights.choice_shipped", name=wid, phase=entry.get("phase", "?"), seed=entry.get("seed", "?"))
-
-
 def _pick(kind: str) -> None:
     key = f"weights_pick_{kind}"
-    st.session_state[key] = cache.active(kind).wid  # the widget always shows what is active (uploads switch it)
-    labels = {wid: _choice_label(kind, wid) for wid in cache.weight_choices(kind)}
+    st.session_state[key] = session_weights.active(kind).wid  # the widget shows what is active (uploads switch it)
+    labels = {wid: weight_names.describe(kind, wid) for wid in session_weights.weight_choices(kind)}
     st.selectbox(
         t(f"weights.active_{kind}"),
         list(labels),
         format_func=labels.get,
         key=key,
-        on_change=lambda: cache.set_active(kind, st.session_state[key]),
+        on_change=lambda: session_weights.set_active(kind, st.session_state[key]),
         help=t(f"weights.help_{kind}"),
     )
 
@@ -48,10 +32,10 @@ def _upload(kind: str) -> None:
     payload = file.getvalue()
     sha = hashlib.sha256(payload).hexdigest()
     failures = st.session_state.setdefault("weights_failures", {})  # (sha, kind) -> error: a bad file is checked once
-    current = cache.uploaded(kind)
+    current = session_weights.uploaded(kind)
     if not (current and current["sha256"] == sha) and (sha, kind) not in failures:
         try:
-            cache.upload_weights(payload, file.name, kind)
+            session_weights.upload_weights(payload, file.name, kind)
         except Exception as exc:  # WeightsError or anything unexpected: a message, the active weights stay
             failures[(sha, kind)] = exc
     if (sha, kind) in failures:
@@ -64,7 +48,7 @@ def _upload(kind: str) -> None:
 st.title(t("weights.title"))
 st.markdown(t("weights.intro"))
 cols = st.columns(2)
-for col, kind in zip(cols, cache.KINDS):
+for col, kind in zip(cols, session_weights.KINDS, strict=True):
     with col, st.container(border=True):
         _upload(kind)
         _pick(kind)
@@ -77,43 +61,42 @@ for col, row in zip(st.columns(len(scores)), scores.itertuples()):
     col.metric(t("table.probability"), f"{row.probability:.4f}")
 
 st.subheader(t("weights.card_title"))
-card = WEIGHTS_DIR / "README.md"
-if card.is_file():
+card = model_files.model_card()
+if card is not None:
     with st.container(border=True, height=320):
-        # The card's relative image links cannot resolve in the browser; its loss curves and samples are drawn below.
-        text = card.read_text(encoding="utf-8", errors="replace")
-        st.markdown("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("![")))
+        st.markdown(card)
 else:
     st.info(t("weights.no_card"))
 
 st.subheader(t("weights.loss_title"))
-logs = sorted(WEIGHTS_DIR.glob("*loss.csv"))  # dcgan_loss.csv, discriminator*.loss.csv; not scores.csv
+logs = model_files.loss_logs()
 if not logs:
     st.info(t("weights.no_logs"))
-for path in logs:
+for log in logs:
     try:
-        log = pd.read_csv(path)
-        st.altair_chart(charts.loss_chart(log, t("weights.loss_chart", name=path.name)), width="stretch")
-    except Exception:  # a malformed log must not take the page down
-        st.warning(t("weights.bad_log", name=path.name))
+        chart = None if log.table is None else charts.loss_chart(log.table, t("weights.loss_chart", name=log.name))
+    except Exception:  # a log with the wrong columns must not take the page down
+        chart = None
+    if chart is None:
+        st.warning(t("weights.bad_log", name=log.name))
         continue
+    st.altair_chart(chart, width="stretch")
     st.download_button(
-        t("weights.download_log", name=path.name),
-        path.read_bytes(),
-        path.name,
+        t("weights.download_log", name=log.name),
+        log.payload,
+        log.name,
         "text/csv",
-        key=f"weights_dl_{path.name}",
+        key=f"weights_dl_{log.name}",
         icon=":material/download:",
     )
 
 st.subheader(t("weights.grid_title"))
-grid_file = WEIGHTS_DIR / "sample_grid.png"
-gen = cache.active("generator")
-if grid_file.is_file() and gen.wid == cache.default_weights("generator"):
-    st.image(str(grid_file), output_format="PNG", caption=t("weights.grid_file"))
-    png = grid_file.read_bytes()
+png = model_files.sample_grid_png()
+if png is not None and session_weights.active("generator").wid == session_weights.default_weights("generator"):
+    st.image(png, output_format="PNG", caption=t("weights.grid_file"))
 else:
-    grid = pictures.upscale(pictures.grid(cache.generated_samples(64, 0), columns=8), 3)
+    samples = cache.generated_samples(DEFAULTS.weights.grid_n, DEFAULTS.weights.grid_seed)
+    grid = pictures.upscale(pictures.grid(samples, columns=8), 3)
     st.image(grid, output_format="PNG", caption=t("weights.grid_live"))
     png = pictures.png_bytes(grid)
 st.download_button(t("weights.download_grid"), png, "sample_grid.png", "image/png", icon=":material/download:")

@@ -6,9 +6,10 @@ from streamlit_drawable_canvas import st_canvas
 
 from dashboard import cache, charts, my_images, pictures
 from dashboard.i18n import error_text, note_text, option_text, t
+from dashboard.pages import DEFAULTS
 
 FILE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
-REFERENCE_N, REFERENCE_SEED = 1000, 0  # the group scores each image's percentile is taken against
+REFERENCE = DEFAULTS.your_images  # the group scores each image's percentile is taken against
 
 st.title(t("mine.title"))
 st.markdown(t("mine.intro"))
@@ -75,7 +76,7 @@ if not items:
     st.stop()
 
 scores = cache.score_images(my_images.model_inputs())
-reference = cache.group_scores(REFERENCE_N, REFERENCE_SEED)
+reference = cache.group_scores(REFERENCE.reference_n, REFERENCE.reference_seed)
 pct = charts.percentiles(scores["logit"].to_numpy(), reference, "logit")  # logits: no ties where p rounds to 1
 group_labels = {g: t(f"group.{g}") for g in pct.columns}
 
@@ -105,7 +106,7 @@ table = pd.DataFrame(
     }
 )
 st.subheader(t("mine.table_title"))
-st.caption(t("mine.table_caption", n=REFERENCE_N))
+st.caption(t("mine.table_caption", n=REFERENCE.reference_n))
 st.dataframe(table, hide_index=True)
 d1, d2 = st.columns(2)
 d1.download_button(

@@ -1,0 +1,48 @@
+"""The shipped weights' documents, read for the Weights page: the model card, the loss logs and the sample grid.
+A malformed file never takes the page down: it comes back as None with its name."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from gan_core.weights import WEIGHTS_DIR
+
+
+@dataclass(frozen=True, eq=False)
+class LossLog:
+    name: str
+    table: pd.DataFrame | None  # None when the file could not be parsed
+    payload: bytes  # the file itself, for its download button
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def model_card() -> str | None:
+    """weights/README.md without its image lines (relative links cannot resolve in the browser; the page draws the
+    loss curves and samples itself), or None when there is no card."""
+    card = WEIGHTS_DIR / "README.md"
+    if not card.is_file():
+        return None
+    text = card.read_text(encoding="utf-8", errors="replace")
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("!["))
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def loss_logs() -> list[LossLog]:
+    """Every shipped loss log (dcgan_loss.csv, discriminator*.loss.csv), by name."""
+    logs = []
+    for path in sorted(WEIGHTS_DIR.glob("*loss.csv")):
+        payload = path.read_bytes()
+        try:
+            table = pd.read_csv(path)
+        except Exception:  # a malformed log is reported by name on the page
+            table = None
+        logs.append(LossLog(path.name, table, payload))
+    return logs
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def sample_grid_png() -> bytes | None:
+    """The shipped generator's sample grid (weights/sample_grid.png), or None."""
+    path = WEIGHTS_DIR / "sample_grid.png"
+    return path.read_bytes() if path.is_file() else None
