@@ -56,8 +56,8 @@ def logit_decomposition(features: np.ndarray, w: np.ndarray, b: float) -> pd.Dat
 
 def feature_table(features: np.ndarray, w: np.ndarray, b: float, pcas: dict | None = None) -> pd.DataFrame:
     """features (N,D) -> one row per feature: logit, probability (D(x) in [0, 1]), parallel, orthogonal_norm,
-    feature_norm (see logit_decomposition), then <name>_pc1, <name>_pc2, ... for each fitted FeaturePCA in
-    `pcas` ({name: pca}), the feature's coordinates in that plane."""
+    feature_norm (see logit_decomposition), then <name>_pc1, <name>_pc2, ... for each fitted plane in `pcas`
+    ({name: FeaturePCA or ScorePlane}), the feature's coordinates in that plane."""
     from .scoring import sigmoid
 
     table = logit_decomposition(features, w, b)
