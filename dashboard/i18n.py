@@ -798,7 +798,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "judges.file": {"ru": "Файл", "en": "File"},
     "judges.scheme": {"ru": "Способ обучения", "en": "Training scheme"},
-    "judges.seed": {"ru": "Seed", "en": "Seed"},
+    "judges.seed": {"ru": "Сид (seed)", "en": "Seed"},
     "judges.epochs": {"ru": "Эпох", "en": "Epochs"},
     "judges.default": {"ru": "По умолчанию", "en": "Default"},
     "judges.real": {"ru": "D(x) настоящих (отложенных)", "en": "D(x) real (held out)"},

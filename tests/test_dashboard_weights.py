@@ -146,7 +146,7 @@ def test_card_loss_curves_and_sample_grid():
     assert (TEXT["weights.no_card"]["ru"] in infos) != (WEIGHTS_DIR / "README.md").is_file()
     logs = list(WEIGHTS_DIR.glob("*loss.csv"))
     assert (TEXT["weights.no_logs"]["ru"] in infos) != bool(logs)
-    assert len(at.get("vega_lite_chart")) == len(logs)
+    assert len(at.get("vega_lite_chart")) == len(logs) + 1  # one per loss log, plus the BatchNorm view
     assert not at.warning, [w.value for w in at.warning]  # scores.csv is not taken for a loss log
     card_text = [m.value for m in at.markdown if "Model card" in m.value]
     assert card_text and "![" not in card_text[0]  # image links cannot resolve in the browser
@@ -166,8 +166,8 @@ def test_the_batchnorm_view_shows_eval_and_train_mode_scores():
 
     at = open_app(PAGE)
     shown = next(d.value for d in at.dataframe if "train_mean" in d.value.columns)
-    n = shown.set_index("group")["n"]
-    groups = explain.explain_images(load_generator(), int(n["real"]), 0)
+    n = shown.set_index("group")["n"][TEXT["group.real"]["ru"]]
+    groups = explain.explain_images(load_generator(), int(n), 0)
     groups = {g: groups[g] for g in ("real", "generated")}
     expected = batchnorm_effect.summarise_effect(batchnorm_effect.batchnorm_effect(load_discriminator(), groups))
     for row in expected.itertuples():
