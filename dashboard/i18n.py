@@ -730,14 +730,10 @@ TEXT: dict[str, dict[str, str]] = {
     "fs.distance_short": {"ru": "Расст. до цифр", "en": "Distance to digits"},
     "fs.distance_title": {"ru": "Логит против расстояния до цифр", "en": "Logit against distance to the digits"},
     "fs.distance_subtitle": {
-        "ru": "Расстояние в пространстве признаков D (одно среднее и ковариация на все цифры); пунктир — D = 0,5",
-        "en": "Distance measured in D's feature space (one mean and covariance for all digits); dashed: D = 0.5",
+        "ru": "Одно среднее и ковариация на все цифры; пунктир — D = 0,5",
+        "en": "One mean and covariance for all digits; dashed: D = 0.5",
     },
     "fs.units_header": {"ru": "Из чего складывается логит", "en": "What the logit is made of"},
-    "fs.units_title": {
-        "ru": "Тяга «настоящих» и давление «поддельных» признаков",
-        "en": "The pull of the 'real' units and the push of the 'fake' units",
-    },
     "fs.units_subtitle": {
         "ru": "Средние по группе; чёрная черта — средний логит (их сумма плюс смещение b)",
         "en": "Group means; black tick: the mean logit (their sum plus the bias b)",
