@@ -837,23 +837,26 @@ TEXT: dict[str, dict[str, str]] = {
     "time.intro": {
         "ru": "Среднее D(x) по группам после каждой эпохи обучения (weights/scores_over_time.csv, 500 картинок на "
         "группу; настоящие — отложенные цифры; «сгенерированные» — всегда цифры generator.pt). Совместный "
-        "дискриминатор — на каждой эпохе первого этапа, дискриминаторы второго этапа — на каждой эпохе своего "
-        "обучения.",
+        "дискриминатор — на каждой эпохе первого этапа, а внутри первой эпохи — после шагов оптимизатора 0 (не "
+        "обучен), 1, 2, 4, 8, 16 и 32; дискриминаторы второго этапа — на каждой эпохе своего обучения.",
         "en": "Mean D(x) per group after every training epoch (weights/scores_over_time.csv, 500 pictures per group; "
         "real = held-out digits; 'generated' is always generator.pt's digits). The joint discriminator at every "
-        "epoch of phase 1, the phase-2 discriminators at every epoch of their own runs.",
+        "epoch of phase 1 and, within its first epoch, after optimiser steps 0 (untrained), 1, 2, 4, 8, 16 and 32; "
+        "the phase-2 discriminators at every epoch of their own runs.",
     },
     "time.model": {"ru": "Дискриминатор", "en": "Discriminator"},
     "time.epoch": {"ru": "Эпоха", "en": "Epoch"},
     "time.chart_title": {"ru": "Среднее D(x) по эпохам", "en": "Mean D(x) by epoch"},
     "time.bars_title": {"ru": "После эпохи {epoch}", "en": "After epoch {epoch}"},
     "time.joint_reading": {
-        "ru": "Совместный дискриминатор впервые оценивает гауссов шум ниже 0,5 после эпохи **{epoch}**.",
-        "en": "The joint discriminator first scores Gaussian noise below 0.5 after epoch **{epoch}**.",
+        "ru": "Совместный дискриминатор впервые оценивает гауссов шум ниже 0,1 после эпохи **{epoch}** (доли первой "
+        "эпохи — шаги оптимизатора: 0,016 эпохи = 1 шаг из 62).",
+        "en": "The joint discriminator first scores Gaussian noise below 0.1 after epoch **{epoch}** (fractions of the "
+        "first epoch are optimiser steps: 0.016 epochs = 1 step of 62).",
     },
     "time.joint_never": {
-        "ru": "Совместный дискриминатор ни на одной из {epochs} эпох не оценивает гауссов шум ниже 0,5.",
-        "en": "The joint discriminator scores Gaussian noise at 0.5 or more in all {epochs} epochs.",
+        "ru": "Совместный дискриминатор ни на одной из {epochs} эпох не оценивает гауссов шум ниже 0,1.",
+        "en": "The joint discriminator scores Gaussian noise at 0.1 or more in all {epochs} epochs.",
     },
     "time.scheme_reading": {
         "ru": "После последней эпохи гауссов шум получает в среднем **{separate:.2f}** у дискриминаторов на "

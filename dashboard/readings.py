@@ -100,11 +100,11 @@ def batchnorm_reading(summary: pd.DataFrame) -> BatchNormReading | None:
     )
 
 
-def first_epoch_below(history: pd.DataFrame, group: str, threshold: float = 0.5) -> int | None:
-    """The first epoch at which one model's mean D(x) for `group` is below threshold (history: one model's rows of
-    scores_over_time.csv), or None if it never is."""
+def first_epoch_below(history: pd.DataFrame, group: str, threshold: float = 0.5) -> float | None:
+    """The first epoch (fractional within an epoch where the table has steps) at which one model's mean D(x) for
+    `group` is below threshold (history: one model's rows of scores_over_time.csv), or None if it never is."""
     rows = history[(history["group"] == group) & (history["mean_probability"] < threshold)]
-    return int(rows["epoch"].min()) if len(rows) else None
+    return float(rows["epoch"].min()) if len(rows) else None
 
 
 def last_epoch_means(history: pd.DataFrame, group: str) -> dict:

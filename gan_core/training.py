@@ -12,6 +12,7 @@ Both are reproducible from `seed`: init, shuffling and latents come from seeded 
 """
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,10 +122,13 @@ def _fit(
     train_generator: bool,
     checkpoint_dir: Path | None,
     progress: bool,
+    step_checkpoints: Collection[int] = (),
 ) -> LossLog:
     """The one training loop of both phases: per step a shuffled real batch, B fresh latents, a D step (scheme),
     then a G step when `train_generator` (phase 1). Otherwise G stays frozen in eval mode (phase 2).
-    Seeded streams: shuffling `seed`, latents `seed + 1`, the mixed scheme's order `seed + 2`."""
+    Seeded streams: shuffling `seed`, latents `seed + 1`, the mixed scheme's order `seed + 2`.
+    Checkpoints go to checkpoint_dir after every epoch, and after each optimiser step in `step_checkpoints`
+    (0 = before the first step) as `<model>_stepNNNN.pt`; saving draws nothing, so the run is unchanged."""
     if scheme not in SCHEMES:
         raise ValueError(f"unknown batch scheme {scheme!r}: choose one of {', '.join(SCHEMES)}")
     dev = next(discriminator.parameters()).device
@@ -133,6 +137,12 @@ def _fit(
     log = LossLog()
     shuffle_rng, latent_rng, mix_rng = cpu_generator(seed), cpu_generator(seed + 1), cpu_generator(seed + 2)
     step = 0
+    models: dict[str, nn.Module] = {"generator": generator} if train_generator else {}
+    models["discriminator"] = discriminator
+    if step_checkpoints and checkpoint_dir is None:
+        raise ValueError("step_checkpoints needs a checkpoint_dir")
+    if 0 in step_checkpoints:
+        _checkpoint(checkpoint_dir, 0, "step", **models)
     desc = "DCGAN" if train_generator else "discriminator"
     for epoch in tqdm(range(1, epochs + 1), desc=desc, unit="epoch", disable=not progress):
         discriminator.train(), generator.train(train_generator)
@@ -146,12 +156,13 @@ def _fit(
             step += 1
             if opt_g is None:
                 log.add(epoch=epoch, step=step, d_loss=d_loss, d_real=d_real, d_fake=d_fake)
-                continue
-            g_loss = _generator_step(opt_g, discriminator, fake)
-            log.add(epoch=epoch, step=step, d_loss=d_loss, g_loss=g_loss, d_real=d_real, d_fake=d_fake)
+            else:
+                g_loss = _generator_step(opt_g, discriminator, fake)
+                log.add(epoch=epoch, step=step, d_loss=d_loss, g_loss=g_loss, d_real=d_real, d_fake=d_fake)
+            if step in step_checkpoints:
+                _checkpoint(checkpoint_dir, step, "step", **models)
         if checkpoint_dir is not None:
-            models = {"generator": generator} if train_generator else {}
-            _checkpoint(checkpoint_dir, epoch, **models, discriminator=discriminator)
+            _checkpoint(checkpoint_dir, epoch, "epoch", **models)
     return log
 
 
@@ -164,11 +175,13 @@ def train_dcgan(
     checkpoint_dir: Path | None = None,
     progress: bool = True,
     scheme: str = "separate",
+    step_checkpoints: Collection[int] = (),
 ):
     """Phase 1: joint DCGAN training (Adam 2e-4, betas (0.5, 0.999), BCE, N(0, 0.02) init).
 
     real: (N,1,28,28) in [-1, 1]. Saves `generator_epochNN.pt` / `discriminator_epochNN.pt` per epoch to
-    checkpoint_dir when given. Returns (generator, discriminator, LossLog), models in eval mode on the CPU.
+    checkpoint_dir when given, and `..._stepNNNN.pt` after the optimiser steps in step_checkpoints (0 = the
+    initialised models). Returns (generator, discriminator, LossLog), models in eval mode on the CPU.
     """
     generator, discriminator = _new_models(seed, pick_device(device))
     log = _fit(
@@ -182,6 +195,7 @@ def train_dcgan(
         train_generator=True,
         checkpoint_dir=checkpoint_dir,
         progress=progress,
+        step_checkpoints=step_checkpoints,
     )
     return generator.cpu().eval(), discriminator.cpu().eval(), log
 
@@ -223,8 +237,10 @@ def train_discriminator(
     return discriminator.cpu().eval(), log
 
 
-def _checkpoint(directory: Path, epoch: int, **models: nn.Module) -> None:
+def _checkpoint(directory: Path | None, number: int, unit: str, **models: nn.Module) -> None:
+    """Save each model as <name>_epochNN.pt (unit "epoch") or <name>_stepNNNN.pt (unit "step")."""
     from .weights import save_state_dict
 
+    width = 2 if unit == "epoch" else 4
     for name, model in models.items():
-        save_state_dict(model, Path(directory) / f"{name}_epoch{epoch:02d}.pt")
+        save_state_dict(model, Path(directory or ".") / f"{name}_{unit}{number:0{width}d}.pt")

@@ -114,3 +114,22 @@ def test_the_mixed_step_feeds_one_shuffled_batch_and_sums_the_class_means():
 def test_an_unknown_scheme_is_refused(tiny_pair):
     with pytest.raises(ValueError, match="unknown batch scheme"):
         training.train_discriminator(tiny_pair[0], _real(), epochs=1, seed=0, batch_size=32, progress=False, scheme="x")
+
+
+def test_step_checkpoints_leave_the_run_unchanged(tmp_path):
+    from gan_core.weights import load_model
+
+    _, disc_a, log_a = training.train_dcgan(
+        _real(), epochs=1, seed=5, batch_size=32, progress=False, checkpoint_dir=tmp_path, step_checkpoints=(0, 2)
+    )
+    _, _, log_b = training.train_dcgan(_real(), epochs=1, seed=5, batch_size=32, progress=False)
+    assert log_a.rows == log_b.rows
+    assert sorted(p.name for p in tmp_path.glob("discriminator_step*")) == [
+        "discriminator_step0000.pt",
+        "discriminator_step0002.pt",
+    ]
+    _, fresh = training._new_models(5, torch.device("cpu"))
+    start = load_model(tmp_path / "discriminator_step0000.pt", "discriminator")
+    assert all(torch.equal(v, fresh.state_dict()[k]) for k, v in start.state_dict().items())  # before any step
+    last = load_model(tmp_path / "discriminator_epoch01.pt", "discriminator").state_dict()
+    assert all(torch.equal(v, disc_a.state_dict()[k]) for k, v in last.items())

@@ -8,6 +8,7 @@ from dashboard.i18n import option_text, t
 from dashboard.pages import DEFAULTS
 
 DEFAULT = DEFAULTS.zoo
+REJECTS = 0.1  # a mean D(x) below this: the discriminator rejects the group
 
 st.title(t("zoo.title"))
 st.markdown(t("zoo.intro"))
@@ -75,11 +76,13 @@ else:
         key="zoo_time_model",
     )
     rows = history[history["model"] == model]
-    last = int(rows["epoch"].max())
-    epoch = st.slider(t("time.epoch"), 1, last, last, key=f"zoo_time_epoch_{model}")
+    epochs = sorted(set(rows["epoch"]))  # the joint D also has fractions of its first epoch (optimiser steps)
+    epoch = st.select_slider(
+        t("time.epoch"), epochs, value=epochs[-1], format_func="{:g}".format, key=f"zoo_time_epoch_{model}"
+    )
     st.altair_chart(feature_charts.time_chart(rows, epoch), width="stretch", key="zoo_time_chart")
     at_epoch = rows[rows["epoch"] == epoch]
-    st.markdown(f"**{t('time.bars_title', epoch=epoch)}**")
+    st.markdown(f"**{t('time.bars_title', epoch=f'{epoch:g}')}**")
     st.dataframe(
         at_epoch.assign(group=at_epoch["group"].map(lambda g: t(f"group.{g}")))[
             ["group", "n", "mean_probability", "mean_logit"]
@@ -95,9 +98,11 @@ else:
     )
     joint = history[history["scheme"] == "joint"]
     if len(joint):
-        first = readings.first_epoch_below(joint, "gaussian")
-        epochs = int(joint["epoch"].max())
-        st.markdown(t("time.joint_reading", epoch=first) if first else t("time.joint_never", epochs=epochs))
+        first = readings.first_epoch_below(joint, "gaussian", REJECTS)
+        last = int(joint["epoch"].max())
+        st.markdown(
+            t("time.joint_reading", epoch=f"{first:g}") if first is not None else t("time.joint_never", epochs=last)
+        )
     means = readings.last_epoch_means(history, "gaussian")
     if {"separate", "mixed"} <= set(means):
         st.markdown(t("time.scheme_reading", separate=means["separate"], mixed=means["mixed"]))
