@@ -198,23 +198,24 @@ def feature_space(gen: Active, disc: Active, n: int, seed: int, cap: int) -> Fea
     metrics = ood_report.score_table(done["detectors"], held_out, {g: outputs[g][0] for g in groups if g != "real"})
     pcas = {fit: done[fit] for fit in (*FIT_CHOICES, "score")}
     distance = done["detectors"]["mahalanobis"]
+    distances = {g: distance.score(outputs[g][0]) for g in groups}  # (n,) per group, once: points and units share it
     frames = []
     for g in groups:
         table = features.feature_table(outputs[g][0][:k], w, b, pcas)
         table.insert(0, "group", g)
         table.insert(1, "index", np.arange(k))
-        table["distance"] = distance.score(outputs[g][0][:k])
+        table["distance"] = distances[g][:k]
         table["thumb"] = done["thumbs"][g]
         frames.append(table)
-    units = _unit_table({g: outputs[g][0] for g in groups}, w, b, distance)
+    units = _unit_table({g: outputs[g][0] for g in groups}, w, b, distances)
     shares = {fit: pcas[fit].share_of(w) for fit in FIT_CHOICES}
     points = pd.concat(frames, ignore_index=True)
     return FeatureView(points, pcas, w, b, groups, metrics, per_group, shares, units, distance)
 
 
-def _unit_table(group_features: dict, w: np.ndarray, b: float, distance) -> pd.DataFrame:
-    """{group: (n, 4096)} -> per group: n, the means of the unit split (real_units + fake_units + bias = logit),
-    of |phi| and of the distance to the fit digits."""
+def _unit_table(group_features: dict, w: np.ndarray, b: float, distances: dict) -> pd.DataFrame:
+    """{group: (n, 4096)}, {group: (n,) distances to the fit digits} -> per group: n, the means of the unit split
+    (real_units + fake_units + bias = logit), of |phi| and of the distance."""
     rows = []
     for g, phi in group_features.items():
         split = features.unit_split(phi, w, b).mean()
@@ -224,7 +225,7 @@ def _unit_table(group_features: dict, w: np.ndarray, b: float, distance) -> pd.D
                 "n": len(phi),
                 **split.to_dict(),
                 "feature_norm": float(np.linalg.norm(phi.astype(np.float64), axis=1).mean()),
-                "distance": float(distance.score(phi).mean()),
+                "distance": float(distances[g].mean()),
             }
         )
     return pd.DataFrame(rows)
