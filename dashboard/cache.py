@@ -16,7 +16,18 @@ import torch
 from dashboard import pictures
 from dashboard.computation import Warm, computation
 from dashboard.session_weights import Active, active, shipped, shipped_refs, uploaded, uploaded_ref
-from gan_core import data, features, fooling, interpolation, notebook, ood_report, scoring, workers
+from gan_core import (
+    batchnorm_effect,
+    data,
+    explain,
+    features,
+    fooling,
+    interpolation,
+    notebook,
+    ood_report,
+    scoring,
+    workers,
+)
 
 # gan_core.notebook reproduces the notebook with set_seed (torch's global RNG): two sessions drawing at once
 # would interleave their streams, so those draws are serialised.
@@ -137,8 +148,13 @@ class FeatureView:
     """The discriminator's feature space for n images per group (detectors fitted on n more real digits).
 
     points: at most `per_group` rows per group: group, index, logit, probability, parallel, orthogonal_norm,
-    feature_norm, own_pc1, own_pc2, all_pc1, all_pc2, thumb (PNG data URL); pcas: {"own", "all": FeaturePCA};
-    w (4096,), b: D's head; groups: the point groups in order; metrics: gan_core.ood_report's table.
+    feature_norm, own_pc1, own_pc2, all_pc1, all_pc2, score_pc1 (= logit), score_pc2, distance, thumb (PNG data
+    URL); pcas: {"own", "all": FeaturePCA, "score": ScorePlane (x = the exact logit, y = the top principal
+    component orthogonal to w, fitted on real + generated)}; shares: {"own", "all": share of w the PCA plane holds,
+    in [0, 1]}; units: one row per group over all n images: group, n, real_units, fake_units, bias, logit (means,
+    real_units + fake_units + bias = logit), feature_norm, distance (means); distance is the Mahalanobis distance
+    to the fit digits' features (class-agnostic); w (4096,), b: D's head; groups: the point groups in order;
+    metrics: gan_core.ood_report's table.
     """
 
     points: pd.DataFrame
@@ -148,6 +164,9 @@ class FeatureView:
     groups: list
     metrics: pd.DataFrame
     per_group: int
+    shares: dict
+    units: pd.DataFrame
+    distance: object  # the fitted MahalanobisDetector (fit digits), for the student's images and the fooling path
 
 
 def _feature_space_warm(d) -> list[Warm]:
@@ -172,19 +191,44 @@ def feature_space(gen: Active, disc: Active, n: int, seed: int, cap: int) -> Fea
         "detectors": lambda: ood_report.fit_detectors(outputs["fit"][0], w, b),
         "all": lambda: features.FeaturePCA(2).fit(np.concatenate([outputs[g][0] for g in groups])),
         "own": lambda: features.FeaturePCA(2).fit(np.concatenate([outputs["real"][0], outputs["generated"][0]])),
+        "score": lambda: features.ScorePlane().fit(np.concatenate([outputs["real"][0], outputs["generated"][0]]), w, b),
         "thumbs": lambda: {g: [pictures.data_url(im) for im in images[g][:k, 0].numpy()] for g in groups},
     }
     done = dict(zip(tasks, workers.parallel_map(lambda task: task(), list(tasks.values())), strict=True))
     metrics = ood_report.score_table(done["detectors"], held_out, {g: outputs[g][0] for g in groups if g != "real"})
-    pcas = {fit: done[fit] for fit in FIT_CHOICES}
+    pcas = {fit: done[fit] for fit in (*FIT_CHOICES, "score")}
+    distance = done["detectors"]["mahalanobis"]
+    distances = {g: distance.score(outputs[g][0]) for g in groups}  # (n,) per group, once: points and units share it
     frames = []
     for g in groups:
         table = features.feature_table(outputs[g][0][:k], w, b, pcas)
         table.insert(0, "group", g)
         table.insert(1, "index", np.arange(k))
+        table["distance"] = distances[g][:k]
         table["thumb"] = done["thumbs"][g]
         frames.append(table)
-    return FeatureView(pd.concat(frames, ignore_index=True), pcas, w, b, groups, metrics, per_group)
+    units = _unit_table({g: outputs[g][0] for g in groups}, w, b, distances)
+    shares = {fit: pcas[fit].share_of(w) for fit in FIT_CHOICES}
+    points = pd.concat(frames, ignore_index=True)
+    return FeatureView(points, pcas, w, b, groups, metrics, per_group, shares, units, distance)
+
+
+def _unit_table(group_features: dict, w: np.ndarray, b: float, distances: dict) -> pd.DataFrame:
+    """{group: (n, 4096)}, {group: (n,) distances to the fit digits} -> per group: n, the means of the unit split
+    (real_units + fake_units + bias = logit), of |phi| and of the distance."""
+    rows = []
+    for g, phi in group_features.items():
+        split = features.unit_split(phi, w, b).mean()
+        rows.append(
+            {
+                "group": g,
+                "n": len(phi),
+                **split.to_dict(),
+                "feature_norm": float(np.linalg.norm(phi.astype(np.float64), axis=1).mean()),
+                "distance": float(distances[g].mean()),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def feature_points(images: np.ndarray, view: FeatureView) -> pd.DataFrame:
@@ -192,6 +236,7 @@ def feature_points(images: np.ndarray, view: FeatureView) -> pd.DataFrame:
     images = np.asarray(images, np.float32).reshape(-1, 28, 28)
     phi, _ = features.extract_features(active("discriminator").model, torch.from_numpy(images[:, None]))
     table = features.feature_table(phi, view.w, view.b, view.pcas)
+    table["distance"] = view.distance.score(phi)
     table["thumb"] = [pictures.data_url(im) for im in images]
     return table
 
@@ -207,6 +252,7 @@ def fooling_path(seed: int, steps: int, view: FeatureView) -> tuple[np.ndarray, 
     images (steps + 1, 28, 28) and one row per step: step plus feature_points' columns in `view`'s planes."""
     result = _fooling(int(seed), int(steps))
     table = features.feature_table(result["features"], view.w, view.b, view.pcas)
+    table["distance"] = view.distance.score(result["features"])
     table.insert(0, "step", np.arange(len(table)))
     table["thumb"] = [pictures.data_url(im) for im in result["images"]]
     return result["images"], table
@@ -214,7 +260,8 @@ def fooling_path(seed: int, steps: int, view: FeatureView) -> tuple[np.ndarray, 
 
 def zoo(n: int, seed: int) -> pd.DataFrame:
     """Mean score per group for every shipped discriminator and this session's uploaded one, with the
-    active generator: columns discriminator, uploaded, phase, seed, default, group, n, mean, median,
+    active generator: columns discriminator, uploaded, phase, seed, default, scheme (separate, mixed, joint; None
+    for an upload), holdout_auroc (the manifest's real-vs-generated AUROC on the holdout), group, n, mean, median,
     share_above_half, mean_logit (gan_core.scoring.summarise)."""
     upload = uploaded_ref("discriminator")
     refs = shipped_refs("discriminator") + ([upload] if upload else [])
@@ -229,5 +276,19 @@ def zoo(n: int, seed: int) -> pd.DataFrame:
         summary.insert(2, "phase", entry.get("phase"))
         summary.insert(3, "seed", entry.get("seed"))
         summary.insert(4, "default", bool(entry.get("default", False)))
+        summary.insert(5, "scheme", entry.get("scheme"))
+        summary.insert(6, "holdout_auroc", entry.get("holdout", {}).get("auroc"))
         frames.append(summary)
     return pd.concat(frames, ignore_index=True)
+
+
+# ----- issue 11: the BatchNorm effect -----
+
+
+@computation(uses="gd", max_entries=8, warm=lambda d: [Warm((d.weights.batchnorm_n, d.weights.batchnorm_seed))])
+def batchnorm_view(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame:
+    """The active D's mean score per group in eval mode (running statistics, as every page scores) and in train
+    mode on homogeneous batches of 64 of that group (as it trained with separate batches): columns group, n,
+    eval_mean, train_mean in [0, 1]. real = the first n held-out digits; the cat is one image."""
+    groups = explain.explain_images(gen.model, n, seed)
+    return batchnorm_effect.summarise_effect(batchnorm_effect.batchnorm_effect(disc.model, groups))

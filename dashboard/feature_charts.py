@@ -18,6 +18,7 @@ PALETTE = {
     "uniform": "#ff7f0e",
     "natural": "#8c564b",
     "fashion": "#e377c2",
+    "cat": "#bcbd22",
 }
 MINE_COLOR, FOOL_COLOR = "#111111", "#00a6b8"  # black diamonds; a cyan no group uses
 
@@ -168,20 +169,50 @@ def pca_chart(
     return chart, boundary is not None
 
 
-def decomposition_chart(
-    points: pd.DataFrame, groups: list[str], mine: pd.DataFrame | None = None, path: pd.DataFrame | None = None
+def score_plane_chart(
+    points: pd.DataFrame,
+    plane,
+    groups: list[str],
+    mine: pd.DataFrame | None = None,
+    path: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
-    """Logit (w.phi + b) against the length of phi's component orthogonal to w, per point: no PCA involved.
-    The rule at logit 0 is D = 0.5."""
-    frames = [f for f in (points, mine, path) if f is not None and len(f)]
-    xmax = max(float(f["orthogonal_norm"].max()) for f in frames) * 1.05
-    xs = alt.Scale(domain=[0, xmax], nice=False)
-    ys = alt.Scale(zero=False)
+    """The score plane: across, the exact logit w.phi + b (score_pc1); up, the first principal component of phi
+    orthogonal to w (score_pc2), fitted on real + generated. A point's x position is its score, not an
+    approximation; the rule at logit 0 is D = 0.5."""
+    xs, ys = alt.Scale(zero=False), alt.Scale(zero=False)
     scatter = (
         alt.Chart(points)
         .mark_circle(size=26, opacity=0.65)
         .encode(
-            x=alt.X("orthogonal_norm:Q", scale=xs, title=t("fs.orthogonal")),
+            x=alt.X("score_pc1:Q", scale=xs, title=t("fs.score_x")),
+            y=alt.Y("score_pc2:Q", scale=ys, title=t("fs.score_y", pct=100 * plane.explained_variance_ratio_)),
+            color=alt.Color(
+                "label:N",
+                scale=group_scale(groups),
+                title=t("chart.group"),
+                legend=alt.Legend(orient="right", labelLimit=200),
+            ),
+            tooltip=_tooltip([alt.Tooltip("distance:Q", title=t("fs.distance_short"), format=".1f")]),
+        )
+    )
+    half = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="black", strokeDash=[6, 4]).encode(x="x:Q")
+    layers = [scatter, half, *_layers_for_extras(mine, path, "score_pc1", "score_pc2", xs, ys)]
+    return alt.layer(*layers).properties(
+        height=SIDE, title=alt.Title(t("fs.score_title"), subtitle=t("fs.score_subtitle"))
+    )
+
+
+def distance_chart(
+    points: pd.DataFrame, groups: list[str], mine: pd.DataFrame | None = None, path: pd.DataFrame | None = None
+) -> alt.LayerChart:
+    """Logit (w.phi + b) against the Mahalanobis distance of phi to the fit digits' features (column distance):
+    how far from the digits each input lies, measured. The rule at logit 0 is D = 0.5."""
+    xs, ys = alt.Scale(type="log"), alt.Scale(zero=False)
+    scatter = (
+        alt.Chart(points)
+        .mark_circle(size=26, opacity=0.65)
+        .encode(
+            x=alt.X("distance:Q", scale=xs, title=t("fs.distance")),
             y=alt.Y("logit:Q", scale=ys, title=t("axis.logit")),
             color=alt.Color(
                 "label:N",
@@ -189,14 +220,49 @@ def decomposition_chart(
                 title=t("chart.group"),
                 legend=alt.Legend(orient="bottom", columns=2),
             ),  # 3 columns clipped the Russian labels
-            tooltip=_tooltip([alt.Tooltip("orthogonal_norm:Q", title=t("fs.orthogonal"), format=".1f")]),
+            tooltip=_tooltip([alt.Tooltip("distance:Q", title=t("fs.distance_short"), format=".1f")]),
         )
     )
     half = alt.Chart(pd.DataFrame({"logit": [0.0]})).mark_rule(color="black", strokeDash=[6, 4]).encode(y="logit:Q")
-    layers = [scatter, half, *_layers_for_extras(mine, path, "orthogonal_norm", "logit", xs, ys)]
+    layers = [scatter, half, *_layers_for_extras(mine, path, "distance", "logit", xs, ys)]
     return alt.layer(*layers).properties(
-        height=SIDE, title=alt.Title(t("fs.decomp_title"), subtitle=t("fs.decomp_subtitle"))
+        height=SIDE, title=alt.Title(t("fs.distance_title"), subtitle=t("fs.distance_subtitle"))
     )
+
+
+def unit_chart(units: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
+    """Per group: the real-unit pull (bar up), the fake-unit push (bar down) and the logit they leave with the
+    bias (a black tick). units: group, real_units, fake_units, bias, logit (means)."""
+    order = [t(f"group.{g}") for g in groups]
+    frame = units.assign(group_label=units["group"].map(lambda g: t(f"group.{g}")))
+    parts = frame.melt(id_vars=["group_label"], value_vars=["real_units", "fake_units"], var_name="part")
+    parts["part_label"] = parts["part"].map(lambda part: t(f"fs.{part}"))
+    x = alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200))
+    bars = (
+        alt.Chart(parts)
+        .mark_bar(opacity=0.8)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=t("fs.units_axis")),
+            color=alt.Color(
+                "part_label:N",
+                title=None,
+                scale=alt.Scale(domain=[t("fs.real_units"), t("fs.fake_units")], range=["#1f77b4", "#d62728"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("group_label:N", title=t("chart.group")),
+                alt.Tooltip("part_label:N", title=t("fs.units_part")),
+                alt.Tooltip("value:Q", title=t("fs.units_axis"), format="+.2f"),
+            ],
+        )
+    )
+    tick = (
+        alt.Chart(frame)
+        .mark_tick(color="black", thickness=3, size=30)
+        .encode(x=x, y="logit:Q", tooltip=[alt.Tooltip("logit:Q", title=t("table.mean_logit"), format="+.2f")])
+    )
+    return alt.layer(bars, tick).properties(height=300, title=t("fs.units_subtitle"))  # the page heads it
 
 
 def fooling_chart(path: pd.DataFrame) -> alt.Chart:
@@ -244,3 +310,65 @@ def zoo_chart(summary: pd.DataFrame, groups: list[str], column: str = "mean") ->
         )
         .properties(height=340, title=alt.Title(t("zoo.chart_title"), subtitle=t("zoo.chart_subtitle")))
     )
+
+
+def batchnorm_chart(effect: pd.DataFrame) -> alt.Chart:
+    """Mean D(x) per group in eval mode next to train mode on homogeneous batches, side by side.
+    effect: group, n, eval_mean, train_mean (cache.batchnorm_view)."""
+    groups = list(effect["group"])
+    order = [t(f"group.{g}") for g in groups]
+    frame = effect.assign(group_label=effect["group"].map(lambda g: t(f"group.{g}"))).melt(
+        id_vars=["group_label"], value_vars=["eval_mean", "train_mean"], var_name="mode", value_name="mean"
+    )
+    frame["mode_label"] = frame["mode"].map({"eval_mean": t("bn.eval"), "train_mean": t("bn.train")})
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200)),
+            xOffset=alt.XOffset("mode_label:N"),
+            y=alt.Y("mean:Q", title=t("table.mean"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(
+                "mode_label:N",
+                title=t("bn.mode"),
+                scale=alt.Scale(domain=[t("bn.eval"), t("bn.train")], range=["#1f77b4", "#ff7f0e"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("group_label:N", title=t("chart.group")),
+                alt.Tooltip("mode_label:N", title=t("bn.mode")),
+                alt.Tooltip("mean:Q", title=t("table.mean"), format=".4f"),
+            ],
+        )
+        .properties(height=300, title=t("bn.chart_title"))
+    )
+
+
+def time_chart(history: pd.DataFrame, epoch: int) -> alt.LayerChart:
+    """One discriminator's mean D(x) per group after every epoch (lines), the chosen epoch as a rule.
+    history: epoch, group, mean_probability, mean_logit (rows of scores_over_time.csv for one model)."""
+    groups = list(dict.fromkeys(history["group"]))
+    frame = history.assign(label=history["group"].map(lambda g: t(f"group.{g}")))
+    labels = [t(f"group.{g}") for g in groups]
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=24))
+        .encode(
+            x=alt.X("epoch:Q", title=t("time.epoch"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("mean_probability:Q", title=t("table.mean"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(
+                "label:N",
+                title=t("chart.group"),
+                scale=alt.Scale(domain=labels, range=[PALETTE.get(g, "#7f7f7f") for g in groups]),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=200),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("chart.group")),
+                alt.Tooltip("epoch:Q", title=t("time.epoch")),
+                alt.Tooltip("mean_probability:Q", title=t("table.mean"), format=".4f"),
+                alt.Tooltip("mean_logit:Q", title=t("table.mean_logit"), format=".3f"),
+            ],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"epoch": [epoch]})).mark_rule(color="black", strokeDash=[6, 4]).encode(x="epoch:Q")
+    return alt.layer(lines, rule).properties(height=320, title=t("time.chart_title"))

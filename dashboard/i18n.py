@@ -35,7 +35,10 @@ TEXT: dict[str, dict[str, str]] = {
     "nav.feature_space": {"ru": "Пространство признаков", "en": "Feature space"},
     "nav.zoo": {"ru": "Зоопарк дискриминаторов", "en": "Discriminator zoo"},
     # ----- shared vocabulary -----
-    "axis.probability": {"ru": "D(x): вероятность «настоящая цифра»", "en": "D(x): probability of 'real digit'"},
+    "axis.probability": {
+        "ru": "Оценка D(x) (не откалиброванная вероятность)",
+        "en": "D(x) score (not a calibrated probability)",
+    },
     "axis.logit": {"ru": "Логит D (до сигмоиды)", "en": "D's logit (before the sigmoid)"},
     "axis.alpha": {"ru": "α (доля шума 1)", "en": "α (share of noise 1)"},
     "axis.step": {"ru": "Шаг обучения", "en": "Training step"},
@@ -162,21 +165,23 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "step.feature_space.title": {"ru": "Пространство признаков: почему так", "en": "Feature space: why it happens"},
     "step.feature_space.notice": {
-        "ru": "Последний слой D — линейный: оценка растёт вдоль одного направления w. Шум и фотографии лежат "
-        "далеко от облака цифр, и линейная голова продолжает свою прямую туда, где никогда не училась. "
-        "Расстояние до настоящих цифр в пространстве признаков отличает их почти идеально, а сама оценка D — нет.",
-        "en": "D's last layer is linear: the score grows along one direction w. Noise and photos lie far from the "
-        "cloud of digits, and the linear head extends its line into places it never learned about. "
-        "Distance to real digits in feature space tells them apart almost perfectly; D's own score does not.",
+        "ru": "Последний слой D — линейный: логит = w·φ + b. Его можно разложить на тягу «настоящих» признаков "
+        "(w > 0) и давление «поддельных» (w < 0): на цифрах они почти гасят друг друга, а у высоких оценок чужих "
+        "картинок настоящие признаки тянут сильнее. Страница показывает это разложение, плоскость, где ось X — сам "
+        "логит, и измеренное расстояние до цифр.",
+        "en": "D's last layer is linear: logit = w·φ + b. It splits into the pull of the 'real' units (w > 0) and the "
+        "push of the 'fake' units (w < 0): on digits they nearly cancel, and where a foreign picture scores high, its "
+        "real units pull harder. The page shows that split, a plane whose x axis is the logit itself, and the "
+        "measured distance to the digits.",
     },
     "step.zoo.title": {"ru": "Зоопарк дискриминаторов", "en": "The discriminator zoo"},
     "step.zoo.notice": {
-        "ru": "Все дискриминаторы одинаково ставят настоящие цифры выше сгенерированных, а оценки шума и фотографий "
-        "скачут от нуля до единицы в зависимости от seed и от того, с каким генератором шло обучение: "
-        "это и есть «произвольная» оценка.",
+        "ru": "Все дискриминаторы ставят настоящие цифры выше сгенерированных, а оценки шума и фотографий зависят "
+        "от seed, от генератора и от того, как собирались батчи при обучении (раздельные или смешанные): это и "
+        "есть «произвольная» оценка. Там же — как оценки менялись по эпохам обучения.",
         "en": "Every discriminator ranks real digits above generated ones, while the scores of noise and photos "
-        "swing from zero to one depending on the seed and on the generator it trained against: that is what "
-        "an 'arbitrary' score means.",
+        "depend on the seed, on the generator and on how the training batches were built (separate or mixed): "
+        "that is what an 'arbitrary' score means. The page also shows how the scores moved epoch by epoch.",
     },
     # ----- interpolation -----
     "interp.title": {"ru": "Смешивание шумов", "en": "Mixing latent noises"},
@@ -362,8 +367,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name} (trained jointly with the generator, epoch {epoch})",
     },
     "weights.choice_phase2": {
-        "ru": "{name} (обучен против готового генератора эпохи {generator_epoch}, seed {seed})",
-        "en": "{name} (trained against the finished epoch-{generator_epoch} generator, seed {seed})",
+        "ru": "{name} ({scheme}, против готового генератора эпохи {generator_epoch}, seed {seed})",
+        "en": "{name} ({scheme}, against the finished epoch-{generator_epoch} generator, seed {seed})",
     },
     "weights.choice_upload": {"ru": "Загружен: {name}", "en": "Uploaded: {name}"},
     "weights.choice_default_suffix": {"ru": " — по умолчанию", "en": " — default"},
@@ -543,13 +548,15 @@ TEXT: dict[str, dict[str, str]] = {
     "fs.title": {"ru": "Пространство признаков дискриминатора", "en": "The discriminator's feature space"},
     "fs.intro": {
         "ru": "Последний слой D — линейный: логит = w·φ(x) + b, где φ(x) — 4096 признаков, которые D извлёк из "
-        "картинки. Всё, что D «думает» о картинке, определяется тем, где лежит φ(x). Ниже видно, что шум и "
-        "фотографии попадают далеко от цифр, а линейная «голова» w продолжает там выдавать уверенные, "
-        "но бессмысленные оценки.",
-        "en": "D's last layer is linear: logit = w·φ(x) + b, where φ(x) are the 4,096 features D extracted from "
-        "the picture. Everything D 'thinks' about a picture is decided by where φ(x) lies. Below you can see "
-        "that noise and photos land far from the digits, where the linear head w keeps giving confident but "
-        "meaningless scores.",
+        "картинки. Главный график ставит по горизонтали сам логит, так что положение точки по оси X и есть её "
+        "оценка. Логит — сумма двух противоборствующих частей: признаки с w > 0 тянут его вверх («настоящие»), с "
+        "w < 0 — вниз («поддельные»). Какая картинка получит высокую оценку, решает этот баланс; ниже он измерен "
+        "для каждой группы, как и расстояние до настоящих цифр.",
+        "en": "D's last layer is linear: logit = w·φ(x) + b, where φ(x) are the 4,096 features D extracted from the "
+        "picture. The main chart puts the logit itself across, so a point's position along x is its score. The "
+        "logit is the sum of two opposing parts: the units with w > 0 pull it up ('real' units), those with w < 0 "
+        "push it down ('fake' units). Which picture scores high is decided by that balance; below it is measured "
+        "for every group, and so is the distance to the real digits.",
     },
     "fs.n": {"ru": "N изображений в группе", "en": "N images per group"},
     "fs.n_help": {
@@ -590,16 +597,6 @@ TEXT: dict[str, dict[str, str]] = {
         "logit of plane points has one sign everywhere in view.",
     },
     "fs.arrow_share": {"ru": "Доля |w| в этой плоскости", "en": "Share of |w| in this plane"},
-    "fs.decomp_title": {"ru": "Логит против удалённости от линии w", "en": "Logit against distance from w's line"},
-    "fs.decomp_subtitle": {
-        "ru": "Без PCA: по горизонтали — длина части φ, перпендикулярной w; пунктир — D = 0,5",
-        "en": "No PCA: across, the length of φ's part orthogonal to w; dashed: D = 0.5",
-    },
-    "fs.orthogonal": {
-        "ru": "|φ⊥w| — длина части φ, перпендикулярной w",
-        "en": "|φ⊥w|: length of φ's part orthogonal to w",
-    },
-    "fs.orthogonal_short": {"ru": "|φ⊥w|, вбок от w", "en": "|φ⊥w|, off w's line"},
     "fs.step": {"ru": "Шаг", "en": "Step"},
     "fs.cap_note": {
         "ru": "На графиках не больше {per_group} точек на группу ({cap} всего), чтобы страница "
@@ -610,19 +607,24 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fs.how_to_read": {"ru": "Как читать эти графики", "en": "How to read these charts"},
     "fs.reading_views": {
-        "ru": "- **Слева:** две главные оси PCA. Стрелка показывает, куда в этой плоскости растёт логит; пунктир — "
-        "где D(x) = 0,5 для точек, лежащих *в* плоскости. Настоящая оценка точки зависит ещё от 4094 "
-        "отброшенных направлений, поэтому точка может оказаться «не с той» стороны пунктира.\n"
-        "- **Справа:** точный логит каждой картинки против того, насколько далеко φ(x) ушла вбок от "
-        "прямой, вдоль которой смотрит w. Цифры сидят в одном облаке; шум (и многие фотографии) уходят "
-        "вправо, туда, где D никогда не обучался, — а логит там может быть каким угодно: линейная голова просто "
-        "продолжает свою прямую.",
-        "en": "- **Left:** the two main PCA axes. The arrow shows where the logit grows in this plane; the dashed "
-        "line is where D(x) = 0.5 for points lying *in* the plane. A point's true score also depends on "
-        "the 4,094 dropped directions, so a point can sit on the 'wrong' side of the line.\n"
-        "- **Right:** each picture's exact logit against how far φ(x) has moved sideways from the line w "
-        "looks along. Digits sit in one cloud; noise (and many photos) move right, where D was never trained, "
-        "and the logit there can be anything: the linear head simply extends its line.",
+        "ru": "- **Сверху (плоскость оценки):** по горизонтали — точный логит (пунктир — D = 0,5), по вертикали — "
+        "направление наибольшего разброса признаков после вычитания направления w (обучено на настоящих и "
+        "сгенерированных цифрах). Ничего не спроецировано мимо: оценка — это ось.\n"
+        "- **Слева (классическая PCA):** две главные оси признаков. Над графиком напечатано, какую долю w эта "
+        "плоскость содержит; если долю малую, картинка показывает форму данных, а не причину оценок, и точка может "
+        "оказаться «не с той» стороны пунктира.\n"
+        "- **Справа:** логит против расстояния Махаланобиса (без учёта классов) от φ(x) до признаков обучающих "
+        "цифр, шкала логарифмическая. Далёкая от цифр точка может получить и высокую, и низкую оценку: сравните "
+        "дискриминаторы в «Зоопарке».",
+        "en": "- **Top (the score plane):** across, the exact logit (dashed: D = 0.5); up, the direction of largest "
+        "spread of the features once w's direction is removed (fitted on real and generated digits). Nothing is "
+        "projected away: the score is an axis.\n"
+        "- **Left (classic PCA):** the two main axes of the features. Printed above the chart is how much of w this "
+        "plane holds; when that share is small, the picture shows the shape of the data, not the reason for the "
+        "scores, and a point can sit on the 'wrong' side of the dashed line.\n"
+        "- **Right:** the logit against the Mahalanobis distance (class-agnostic) from φ(x) to the fit digits' "
+        "features, on a log scale. A point far from the digits can get a high score or a low one: compare the "
+        "discriminators in the zoo.",
     },
     "fs.no_mine": {
         "ru": "Загрузите или нарисуйте картинку на странице «Ваши изображения» — она появится здесь ромбом.",
@@ -723,14 +725,16 @@ TEXT: dict[str, dict[str, str]] = {
     # ----- discriminator zoo (issue 4) -----
     "zoo.title": {"ru": "Зоопарк дискриминаторов", "en": "The discriminator zoo"},
     "zoo.intro": {
-        "ru": "Несколько дискриминаторов одной архитектуры, обученных на тех же данных, но с разными seed и "
-        "по-разному (совместно с генератором или отдельно против готового генератора). На настоящих и "
-        "сгенерированных цифрах они согласны. На том, чего никто из них не видел, их оценки расходятся — "
-        "значит, эти оценки ничего не говорят о картинке.",
-        "en": "Several discriminators with the same architecture, trained on the same data but with different "
-        "seeds and in different ways (jointly with the generator, or alone against a finished generator). "
-        "On real and generated digits they agree. On what none of them saw, their scores diverge, so those "
-        "scores say nothing about the picture.",
+        "ru": "Несколько дискриминаторов одной архитектуры, обученных на тех же 4000 цифрах, но с разными seed и "
+        "по-разному: вместе с генератором с самого начала или заново против готового генератора, на раздельных "
+        "батчах (все настоящие, все поддельные — как в блокноте) или на смешанных. На настоящих и сгенерированных "
+        "цифрах они согласны. На том, чего никто из них не видел, их оценки расходятся — значит, эти оценки "
+        "ничего не говорят о картинке.",
+        "en": "Several discriminators with the same architecture, trained on the same 4,000 digits but with different "
+        "seeds and in different ways: jointly with the generator from the start, or afresh against a finished "
+        "generator, on separate batches (all real, all fake: the notebook's recipe) or on mixed ones. On real and "
+        "generated digits they agree. On what none of them saw, their scores diverge, so those scores say nothing "
+        "about the picture.",
     },
     "zoo.computing": {
         "ru": "Каждый дискриминатор оценивает группы…",
@@ -748,8 +752,8 @@ TEXT: dict[str, dict[str, str]] = {
     "zoo.label_joint": {"ru": "{name} (вместе с G, эпоха {epoch})", "en": "{name} (joint with G, epoch {epoch})"},
     "zoo.label_generator": {"ru": "{name} (DCGAN, эпоха {epoch})", "en": "{name} (DCGAN, epoch {epoch})"},
     "zoo.label_phase2": {
-        "ru": "{name} (против G эпохи {generator_epoch}, seed {seed})",
-        "en": "{name} (vs the epoch-{generator_epoch} G, seed {seed})",
+        "ru": "{name} ({scheme}, против G эпохи {generator_epoch}, seed {seed})",
+        "en": "{name} ({scheme}, vs the epoch-{generator_epoch} G, seed {seed})",
     },
     "zoo.label_default_suffix": {"ru": ", по умолчанию", "en": ", default"},
     "zoo.chart_title": {"ru": "Средняя оценка D(x) по группам", "en": "Mean D(x) by group"},
@@ -905,6 +909,170 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "This step's guess is already in.",
     },
     "class.error_bad_value": {"ru": "Значение вне допустимого диапазона.", "en": "A value is out of range."},
+    # ----- issue 11: score plane, unit split, distance, BatchNorm effect, judges by scheme, training over time -----
+    "group.cat": {"ru": "Кот из блокнота", "en": "The notebook's cat"},
+    "scheme.separate": {"ru": "раздельные батчи", "en": "separate batches"},
+    "scheme.mixed": {"ru": "смешанные батчи", "en": "mixed batches"},
+    "scheme.joint": {"ru": "вместе с G", "en": "joint with G"},
+    "fs.share": {
+        "ru": "Эта плоскость содержит **{pct:.1f}%** вектора w (|Cw| / |w|: доля наклона логита, видимая в плоскости).",
+        "en": "This plane holds **{pct:.1f}%** of w (|Cw| / |w|: the share of the logit's slope visible in the plane).",
+    },
+    "fs.score_title": {"ru": "Плоскость оценки: логит по оси X", "en": "The score plane: the logit across"},
+    "fs.score_subtitle": {
+        "ru": "По вертикали — главная компонента признаков, перпендикулярная w; пунктир — D = 0,5",
+        "en": "Up: the top principal component of the features orthogonal to w; dashed: D = 0.5",
+    },
+    "fs.score_x": {"ru": "Логит w·φ + b (точный)", "en": "Logit w·φ + b (exact)"},
+    "fs.score_y": {
+        "ru": "Главная компонента ⊥ w ({pct:.1f}% остального разброса)",
+        "en": "Top component ⊥ w ({pct:.1f}% of the remaining variance)",
+    },
+    "fs.distance": {
+        "ru": "Расстояние Махаланобиса до обучающих цифр (лог. шкала)",
+        "en": "Mahalanobis distance to the fit digits (log scale)",
+    },
+    "fs.distance_short": {"ru": "Расст. до цифр", "en": "Distance to digits"},
+    "fs.distance_title": {"ru": "Логит против расстояния до цифр", "en": "Logit against distance to the digits"},
+    "fs.distance_subtitle": {
+        "ru": "Одно среднее и ковариация на все цифры; пунктир — D = 0,5",
+        "en": "One mean and covariance for all digits; dashed: D = 0.5",
+    },
+    "fs.units_header": {"ru": "Из чего складывается логит", "en": "What the logit is made of"},
+    "fs.units_subtitle": {
+        "ru": "Средние по группе; чёрная черта — средний логит (их сумма плюс смещение b)",
+        "en": "Group means; black tick: the mean logit (their sum plus the bias b)",
+    },
+    "fs.units_axis": {"ru": "Вклад в логит", "en": "Contribution to the logit"},
+    "fs.units_part": {"ru": "Часть", "en": "Part"},
+    "fs.real_units": {"ru": "«Настоящие» признаки (w > 0)", "en": "'Real' units (w > 0)"},
+    "fs.fake_units": {"ru": "«Поддельные» признаки (w < 0)", "en": "'Fake' units (w < 0)"},
+    "fs.bias": {"ru": "Смещение b", "en": "Bias b"},
+    "fs.units_reading": {
+        "ru": "У настоящих цифр «настоящие» признаки тянут на **{real_pull:+.1f}**, «поддельные» давят на "
+        "**{real_push:+.1f}**, средний логит **{real_logit:+.1f}**. У группы «{group}» тяга **{pull:+.1f}** против "
+        "**{push:+.1f}**, средний логит **{logit:+.1f}**.",
+        "en": "On real digits the 'real' units pull **{real_pull:+.1f}** and the 'fake' units push "
+        "**{real_push:+.1f}**, a mean logit of **{real_logit:+.1f}**. On '{group}' they pull **{pull:+.1f}** against "
+        "**{push:+.1f}**, a mean logit of **{logit:+.1f}**.",
+    },
+    "fs.reading_list_title": {"ru": "Что почитать", "en": "Further reading"},
+    "fs.reading_list": {
+        "ru": "- Nguyen, Yosinski, Clune (2015). *Deep neural networks are easily fooled: high confidence "
+        "predictions for unrecognizable images.* CVPR — обманные изображения.\n"
+        "- Hendrycks, Gimpel (2017). *A baseline for detecting misclassified and out-of-distribution examples in "
+        "neural networks.* ICLR — максимум softmax как базовый детектор OOD.\n"
+        "- Lee, Lee, Lee, Shin (2018). *A simple unified framework for detecting out-of-distribution samples and "
+        "adversarial attacks.* NeurIPS — расстояние Махаланобиса по классам.\n"
+        "- Hein, Andriushchenko, Bitterwolf (2019). *Why ReLU networks yield high-confidence predictions far away "
+        "from the training data and how to mitigate the problem.* CVPR.\n"
+        "- Sun, Ming, Zhu, Li (2022). *Out-of-distribution detection with deep nearest neighbors.* ICML — kNN на "
+        "нормированных признаках.\n"
+        "- Kliger, Fleishman (2018). *Novelty detection with GAN.* arXiv:1802.10560 — дискриминатор GAN как "
+        "детектор новизны.",
+        "en": "- Nguyen, Yosinski, Clune (2015). *Deep neural networks are easily fooled: high confidence "
+        "predictions for unrecognizable images.* CVPR: fooling images.\n"
+        "- Hendrycks, Gimpel (2017). *A baseline for detecting misclassified and out-of-distribution examples in "
+        "neural networks.* ICLR: the maximum softmax probability as a baseline OOD detector.\n"
+        "- Lee, Lee, Lee, Shin (2018). *A simple unified framework for detecting out-of-distribution samples and "
+        "adversarial attacks.* NeurIPS: class-conditional Mahalanobis distance.\n"
+        "- Hein, Andriushchenko, Bitterwolf (2019). *Why ReLU networks yield high-confidence predictions far away "
+        "from the training data and how to mitigate the problem.* CVPR.\n"
+        "- Sun, Ming, Zhu, Li (2022). *Out-of-distribution detection with deep nearest neighbors.* ICML: kNN on "
+        "normalised features.\n"
+        "- Kliger, Fleishman (2018). *Novelty detection with GAN.* arXiv:1802.10560: a GAN's discriminator as a "
+        "novelty detector.",
+    },
+    "judges.title": {
+        "ru": "Каждый дискриминатор как судья — на отложенных цифрах",
+        "en": "Every shipped discriminator as a judge, on the held-out digits",
+    },
+    "judges.text": {
+        "ru": "Измерено на 1000 отложенных настоящих цифрах (на них никто не обучался) и 1000 цифр generator.pt "
+        "(seed 7): среднее D(x) тех и других и AUROC их различения (1 — идеально, 0,5 — наугад). Сгруппировано по "
+        "способу обучения: раздельные батчи (все настоящие, все поддельные — рецепт блокнота), смешанные батчи "
+        "(настоящие и сгенерированные перемешаны в одном батче), вместе с G (обучен с генератором с самого начала).",
+        "en": "Measured on the 1,000 held-out real digits (never trained on) and 1,000 of generator.pt's digits "
+        "(seed 7): the mean D(x) of each and the AUROC of telling them apart (1 = perfect, 0.5 = chance). Grouped "
+        "by how each was trained: separate batches (all real, all fake: the notebook's recipe), mixed batches "
+        "(real and generated shuffled into one batch), joint with G (trained with the generator from the start).",
+    },
+    "judges.file": {"ru": "Файл", "en": "File"},
+    "judges.scheme": {"ru": "Способ обучения", "en": "Training scheme"},
+    "judges.seed": {"ru": "Сид (seed)", "en": "Seed"},
+    "judges.epochs": {"ru": "Эпох", "en": "Epochs"},
+    "judges.default": {"ru": "По умолчанию", "en": "Default"},
+    "judges.real": {"ru": "D(x) настоящих (отложенных)", "en": "D(x) real (held out)"},
+    "judges.generated": {"ru": "D(x) сгенерированных", "en": "D(x) generated"},
+    "judges.auroc": {"ru": "AUROC настоящие vs сгенерированные", "en": "AUROC real vs generated"},
+    "judges.missing": {
+        "ru": "В manifest.json нет отложенных оценок дискриминаторов: запустите scripts/write_manifest.py.",
+        "en": "manifest.json holds no held-out figures for the discriminators: run scripts/write_manifest.py.",
+    },
+    "bn.title": {
+        "ru": "Эффект BatchNorm: режим оценки против режима обучения",
+        "en": "The BatchNorm effect: eval mode vs train mode",
+    },
+    "bn.text": {
+        "ru": "BatchNorm нормирует слой статистиками. В режиме оценки (так оценивают все страницы и блокнот) — "
+        "скользящими средними с обучения, одинаковыми для всех картинок. В режиме обучения — статистиками текущего "
+        "батча. Дискриминатор на раздельных батчах видел только батчи «все настоящие» или «все поддельные», и в "
+        "режиме обучения сам батч подсказывает ему, что перед ним. Здесь активный D оценивает каждую группу двумя "
+        "способами: в режиме оценки и в режиме обучения на батчах по 64 картинки только этой группы (скользящие "
+        "статистики не меняются). {n} картинок на группу; настоящие — отложенные цифры, кот — одна картинка.",
+        "en": "BatchNorm normalises a layer with statistics. In eval mode (how every page and the notebook score) it "
+        "uses running averages from training, the same for every picture. In train mode it uses the statistics of "
+        "the batch at hand. A discriminator trained on separate batches only ever saw all-real or all-fake "
+        "batches, so in train mode the batch itself tells it what it is looking at. Here the active D scores each "
+        "group both ways: in eval mode, and in train mode on batches of 64 pictures of that group only (the "
+        "running statistics stay untouched). {n} pictures per group; real = held-out digits; the cat is one picture.",
+    },
+    "bn.computing": {"ru": "Оцениваем группы в двух режимах…", "en": "Scoring the groups in both modes…"},
+    "bn.eval": {"ru": "Режим оценки (как везде)", "en": "Eval mode (as everywhere)"},
+    "bn.train": {"ru": "Режим обучения, однородные батчи", "en": "Train mode, homogeneous batches"},
+    "bn.mode": {"ru": "Режим", "en": "Mode"},
+    "bn.chart_title": {"ru": "Средняя оценка D(x) в двух режимах", "en": "Mean D(x) score in both modes"},
+    "bn.reading": {
+        "ru": "Настоящие цифры: **{real_eval:.2f}** в режиме оценки и **{real_train:.2f}** в режиме обучения на "
+        "батчах из одних настоящих; сгенерированные: **{gen_eval:.2f}** и **{gen_train:.2f}**.",
+        "en": "Real digits: **{real_eval:.2f}** in eval mode and **{real_train:.2f}** in train mode on all-real "
+        "batches; generated ones: **{gen_eval:.2f}** and **{gen_train:.2f}**.",
+    },
+    "time.title": {"ru": "Оценки по ходу обучения", "en": "Scores over training"},
+    "time.intro": {
+        "ru": "Среднее D(x) по группам после каждой эпохи обучения (weights/scores_over_time.csv, 500 картинок на "
+        "группу; настоящие — отложенные цифры; «сгенерированные» — всегда цифры generator.pt). Совместный "
+        "дискриминатор — на каждой эпохе первого этапа, а внутри первой эпохи — после шагов оптимизатора 0 (не "
+        "обучен), 1, 2, 4, 8, 16 и 32; дискриминаторы второго этапа — на каждой эпохе своего обучения.",
+        "en": "Mean D(x) per group after every training epoch (weights/scores_over_time.csv, 500 pictures per group; "
+        "real = held-out digits; 'generated' is always generator.pt's digits). The joint discriminator at every "
+        "epoch of phase 1 and, within its first epoch, after optimiser steps 0 (untrained), 1, 2, 4, 8, 16 and 32; "
+        "the phase-2 discriminators at every epoch of their own runs.",
+    },
+    "time.model": {"ru": "Дискриминатор", "en": "Discriminator"},
+    "time.epoch": {"ru": "Эпоха", "en": "Epoch"},
+    "time.chart_title": {"ru": "Среднее D(x) по эпохам", "en": "Mean D(x) by epoch"},
+    "time.bars_title": {"ru": "После эпохи {epoch}", "en": "After epoch {epoch}"},
+    "time.joint_reading": {
+        "ru": "Совместный дискриминатор впервые оценивает гауссов шум ниже 0,1 после эпохи **{epoch}** (доли первой "
+        "эпохи — шаги оптимизатора: 0,016 эпохи = 1 шаг из 62).",
+        "en": "The joint discriminator first scores Gaussian noise below 0.1 after epoch **{epoch}** (fractions of the "
+        "first epoch are optimiser steps: 0.016 epochs = 1 step of 62).",
+    },
+    "time.joint_never": {
+        "ru": "Совместный дискриминатор ни на одной из {epochs} эпох не оценивает гауссов шум ниже 0,1.",
+        "en": "The joint discriminator scores Gaussian noise at 0.1 or more in all {epochs} epochs.",
+    },
+    "time.scheme_reading": {
+        "ru": "После последней эпохи гауссов шум получает в среднем **{separate:.2f}** у дискриминаторов на "
+        "раздельных батчах и **{mixed:.2f}** — на смешанных.",
+        "en": "After their last epoch, Gaussian noise gets **{separate:.2f}** on average from the separate-batch "
+        "discriminators and **{mixed:.2f}** from the mixed-batch ones.",
+    },
+    "time.missing": {
+        "ru": "Файл weights/scores_over_time.csv отсутствует или повреждён: запустите scripts/score_over_time.py.",
+        "en": "weights/scores_over_time.csv is missing or malformed: run scripts/score_over_time.py.",
+    },
 }
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gan_core.weights import WEIGHTS_DIR
+from gan_core.weights import WEIGHTS_DIR, shipped_weights
+
+SCHEMES = ("separate", "mixed", "joint")  # how each shipped discriminator trained (manifest "scheme")
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,3 +48,38 @@ def sample_grid_png() -> bytes | None:
     """The shipped generator's sample grid (weights/sample_grid.png), or None."""
     path = WEIGHTS_DIR / "sample_grid.png"
     return path.read_bytes() if path.is_file() else None
+
+
+def judges() -> pd.DataFrame:
+    """One row per shipped discriminator from the manifest, grouped by scheme (separate, mixed, joint): file,
+    scheme, seed, epochs, default, and its held-out figures real, generated (mean D(x) on the 1,000 holdout digits
+    and on 1,000 of generator.pt's digits) and auroc (real vs generated)."""
+    rows = []
+    for name, entry in shipped_weights(kind="discriminator").items():
+        holdout = entry.get("holdout", {})
+        rows.append(
+            {
+                "file": name,
+                "scheme": entry.get("scheme", "?"),
+                "seed": entry.get("seed"),
+                "epochs": entry.get("epochs", entry.get("epoch")),
+                "default": bool(entry.get("default", False)),
+                **{key: holdout.get(key) for key in ("real", "generated", "auroc")},
+            }
+        )
+    table = pd.DataFrame(rows, columns=["file", "scheme", "seed", "epochs", "default", "real", "generated", "auroc"])
+    order = table["scheme"].map({s: i for i, s in enumerate(SCHEMES)}).fillna(len(SCHEMES))
+    return table.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def scores_over_time() -> pd.DataFrame | None:
+    """weights/scores_over_time.csv (scripts/score_over_time.py): model, scheme, epoch, group, n,
+    mean_probability, mean_logit; None when absent or malformed."""
+    path = WEIGHTS_DIR / "scores_over_time.csv"
+    columns = {"model", "scheme", "epoch", "group", "n", "mean_probability", "mean_logit"}
+    try:
+        table = pd.read_csv(path)
+    except Exception:  # absent or malformed: the page says so instead of failing
+        return None
+    return table if columns <= set(table.columns) else None

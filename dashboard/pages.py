@@ -91,6 +91,8 @@ class YourImagesDefaults:
 class WeightsDefaults:
     grid_n: int = 64  # the live sample grid (drawn when no sample_grid.png ships for the active generator)
     grid_seed: int = 0
+    batchnorm_n: int = 500  # images per group in the BatchNorm view (eval vs train-mode scores)
+    batchnorm_seed: int = 0
 
 
 @dataclass(frozen=True)

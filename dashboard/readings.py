@@ -45,3 +45,71 @@ def metrics_reading(metrics: pd.DataFrame) -> MetricsReading | None:
     means = {name: float(far[f"{name}_auroc"].mean()) for name in DETECTORS}
     best = max(means[name] for name in FEATURE_DETECTORS)
     return MetricsReading(means, best > means["raw_score"] + CLEAR_MARGIN)
+
+
+# ----- issue 11: unit split, BatchNorm effect, training over time -----
+
+
+@dataclass(frozen=True)
+class UnitReading:
+    real_pull: float  # the real digits' mean real-unit pull
+    real_push: float  # their mean fake-unit push (negative)
+    real_logit: float  # their mean logit (pull + push + bias)
+    group: str  # the off-data group whose real units pull hardest
+    pull: float
+    push: float
+    logit: float
+
+
+def unit_reading(units: pd.DataFrame) -> UnitReading | None:
+    """The feature view's unit table (group, real_units, fake_units, logit) -> the real digits' split next to the
+    off-data group whose real units pull hardest (None without real digits or an off-data group)."""
+    by_group = units.set_index("group")
+    far = by_group.drop(index=["real", "generated"], errors="ignore")
+    if "real" not in by_group.index or far.empty:
+        return None
+    other = str(far["real_units"].idxmax())
+    row, real = far.loc[other], by_group.loc["real"]
+    return UnitReading(
+        float(real["real_units"]),
+        float(real["fake_units"]),
+        float(real["logit"]),
+        other,
+        float(row["real_units"]),
+        float(row["fake_units"]),
+        float(row["logit"]),
+    )
+
+
+@dataclass(frozen=True)
+class BatchNormReading:
+    real_eval: float  # mean D(x) of the real digits in eval mode
+    real_train: float  # ... in train mode on all-real batches
+    generated_eval: float
+    generated_train: float
+
+
+def batchnorm_reading(summary: pd.DataFrame) -> BatchNormReading | None:
+    """cache.batchnorm_view's table (group, eval_mean, train_mean) -> the real and generated means in both modes."""
+    by_group = summary.set_index("group")
+    if not {"real", "generated"} <= set(by_group.index):
+        return None
+    real, fake = by_group.loc["real"], by_group.loc["generated"]
+    return BatchNormReading(
+        float(real["eval_mean"]), float(real["train_mean"]), float(fake["eval_mean"]), float(fake["train_mean"])
+    )
+
+
+def first_epoch_below(history: pd.DataFrame, group: str, threshold: float = 0.5) -> float | None:
+    """The first epoch (fractional within an epoch where the table has steps) at which one model's mean D(x) for
+    `group` is below threshold (history: one model's rows of scores_over_time.csv), or None if it never is."""
+    rows = history[(history["group"] == group) & (history["mean_probability"] < threshold)]
+    return float(rows["epoch"].min()) if len(rows) else None
+
+
+def last_epoch_means(history: pd.DataFrame, group: str) -> dict:
+    """scores_over_time.csv -> {scheme: mean over that scheme's models of `group`'s mean D(x) at each model's last
+    epoch}, for every scheme present."""
+    last = history[history["epoch"] == history.groupby("model")["epoch"].transform("max")]
+    rows = last[last["group"] == group]
+    return {str(k): float(v) for k, v in rows.groupby("scheme")["mean_probability"].mean().items()}

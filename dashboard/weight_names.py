@@ -20,7 +20,14 @@ def describe(kind: str, wid: str, short: bool = False) -> str:
     elif entry.get("phase") == 1 and "epoch" in entry:
         label = t(prefix + "joint", name=wid, epoch=entry["epoch"])
     elif "generator_epoch" in entry:  # how it was trained says more than "phase 2"
-        label = t(prefix + "phase2", name=wid, generator_epoch=entry["generator_epoch"], seed=entry.get("seed", "?"))
+        scheme = t(f"scheme.{entry.get('scheme', 'separate')}")
+        label = t(
+            prefix + "phase2",
+            name=wid,
+            scheme=scheme,
+            generator_epoch=entry["generator_epoch"],
+            seed=entry.get("seed", "?"),
+        )
     else:
         label = t(prefix + "shipped", name=wid, phase=entry.get("phase", "?"), seed=entry.get("seed", "?"))
     return label + t(prefix + "default_suffix") if entry.get("default") else label

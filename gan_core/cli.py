@@ -1,4 +1,4 @@
-"""`gan-ood` command line: train, sample, score, notebook, ood-report, dashboard, room."""
+"""`gan-ood` command line: train, sample, score, notebook, ood-report, explain, dashboard, room."""
 
 import argparse
 import sys
@@ -69,7 +69,7 @@ def _train(args) -> int:
     from . import data, training
     from .weights import save_state_dict
 
-    real = data.real_digits_with_labels("all")[0]
+    real = data.real_digits_with_labels(args.split)[0]  # "fit" by default: the holdout digits only evaluate
     out = Path(args.out)
     if args.phase == "dcgan":
         generator, discriminator, log = training.train_dcgan(
@@ -79,6 +79,7 @@ def _train(args) -> int:
             batch_size=args.batch_size,
             device=args.device,
             checkpoint_dir=out / "checkpoints",
+            scheme=args.batches,
         )
         save_state_dict(generator, out / "generator.pt")
         save_state_dict(discriminator, out / "discriminator_joint.pt")
@@ -89,7 +90,14 @@ def _train(args) -> int:
     else:
         generator = _load("generator", args.generator)
         discriminator, log = training.train_discriminator(
-            generator, real, epochs=args.epochs, seed=args.seed, batch_size=args.batch_size, device=args.device
+            generator,
+            real,
+            epochs=args.epochs,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            device=args.device,
+            checkpoint_dir=Path(args.checkpoints) if args.checkpoints else None,
+            scheme=args.batches,
         )
         save_state_dict(discriminator, out)
         print(f"saved {out}, loss log {log.save_csv(out.with_suffix('.loss.csv'))}")
@@ -137,6 +145,17 @@ def _score(args) -> int:
         table.to_csv(args.out, index=False)
     print(table.to_csv(index=False), end="")
     return 1 if (table["error"] != "").any() else 0
+
+
+def _explain(args) -> int:
+    from .explain import explain
+
+    generator, discriminator = _load_pair(args)
+    table = explain(discriminator, generator, n=args.n, seed=args.seed)
+    if args.out:
+        table.to_csv(args.out, index=False)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
 
 
 def _sample(args) -> int:
@@ -232,8 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, required=True)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--batch-size", type=int, default=64)
+    train.add_argument(
+        "--split",
+        choices=["fit", "all"],
+        default="fit",
+        help="real digits to train on (default fit: the 4,000 that exclude the 1,000 holdout digits)",
+    )
     train.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
+    train.add_argument(
+        "--batches",
+        choices=["separate", "mixed"],
+        default="separate",
+        help="D's batches: separate (an all-real and an all-fake batch, the notebook's recipe; default) or mixed "
+        "(real and generated shuffled into one batch)",
+    )
     train.add_argument("--generator", help="phase 2: the finished generator's weights")
+    train.add_argument("--checkpoints", help="phase 2: also save discriminator_epochNN.pt per epoch in this folder")
     train.add_argument("--out", required=True, help="phase 1: a folder; phase 2: the discriminator file")
     train.set_defaults(func=_train)
 
@@ -265,6 +298,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="also write the table as CSV")
     report.set_defaults(func=_ood_report)
 
+    why = sub.add_parser(
+        "explain",
+        help="per group: mean logit = real-unit pull + fake-unit push + bias, feature norm, Mahalanobis distance "
+        "to the fit digits, share of w in the PCA plane, eval vs train-mode mean score",
+    )
+    why.add_argument("--n", type=int, default=1000, help="images per group (real: the first n holdout digits)")
+    why.add_argument("--seed", type=int, default=0)
+    why.add_argument("--generator")
+    why.add_argument("--discriminator")
+    why.add_argument("--out", help="also write the table as CSV")
+    why.set_defaults(func=_explain)
     dash = sub.add_parser(
         "dashboard",
         help="serve the dashboard (the settings of scripts/dashboard.sh); any Streamlit option after it, "

@@ -1,9 +1,14 @@
 """The discriminator's feature space: phi(x) (4096-d, the head's input), the head w, b, and the views that
 explain its scores.
 
-The logit is linear in phi: logit = w . phi + b. Splitting phi into its component along w and the rest shows
-why inputs the discriminator never saw get arbitrary scores: their features land far from the data (large
-orthogonal norm), where the linear head keeps extrapolating.
+The logit is linear in phi: logit = w . phi + b. Three ways to look at it:
+* `ScorePlane`: x = the exact logit, y = the first principal component of phi orthogonal to w. The score
+  direction is an axis of the picture, so a point's x position is its score, not an approximation.
+* `FeaturePCA`: the classic PCA plane of phi. It need not contain w: `FeaturePCA.share_of` says how much of w it
+  holds, and when that share is small the plane shows the data's shape, not the reason for the scores.
+* `unit_split`: w . phi as the pull of the units with w_i > 0 ("real" units, raise the score) plus the push of
+  the units with w_i < 0 ("fake" units), plus b. Inputs D never saw get high scores when their real units pull
+  harder than their fake units push, not because they lie far along a line the head extrapolates.
 """
 
 import numpy as np
@@ -14,8 +19,7 @@ from .scoring import DEFAULT_BATCH, discriminator_outputs
 
 def extract_features(discriminator, images, batch_size: int = DEFAULT_BATCH) -> tuple[np.ndarray, np.ndarray]:
     """images (N,1,28,28) -> (features (N,4096) float32, logits (N,) float32). Eval mode, no gradients."""
-    logits, features = discriminator_outputs(discriminator, images, batch_size)
-    return features, logits
+    return discriminator_outputs(discriminator, images, batch_size)
 
 
 def head_direction(discriminator) -> tuple[np.ndarray, float]:
@@ -52,8 +56,8 @@ def logit_decomposition(features: np.ndarray, w: np.ndarray, b: float) -> pd.Dat
 
 def feature_table(features: np.ndarray, w: np.ndarray, b: float, pcas: dict | None = None) -> pd.DataFrame:
     """features (N,D) -> one row per feature: logit, probability (D(x) in [0, 1]), parallel, orthogonal_norm,
-    feature_norm (see logit_decomposition), then <name>_pc1, <name>_pc2, ... for each fitted FeaturePCA in
-    `pcas` ({name: pca}), the feature's coordinates in that plane."""
+    feature_norm (see logit_decomposition), then <name>_pc1, <name>_pc2, ... for each fitted plane in `pcas`
+    ({name: FeaturePCA or ScorePlane}), the feature's coordinates in that plane."""
     from .scoring import sigmoid
 
     table = logit_decomposition(features, w, b)
@@ -100,18 +104,17 @@ class FeaturePCA:
         """features (N,D) -> plane coordinates (N,k) float64."""
         return (np.asarray(features, dtype=np.float64) - self.mean_) @ self.components_.T
 
-    def fit_transform(self, features: np.ndarray) -> np.ndarray:
-        return self.fit(features).transform(features)
-
     def project_direction(self, w: np.ndarray) -> np.ndarray:
         """w (D,) -> C w (k,): the head direction in the plane (the gradient of the plane logit).
         Its length over |w| is the share of the head the plane can show (1 if w lies in the plane)."""
         return self.components_ @ np.asarray(w, dtype=np.float64).reshape(-1)
 
-    def plane_logit(self, points: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
-        """points (N,k) -> logit of each point's reconstruction mean_ + C^T p, (N,)."""
+    def share_of(self, w: np.ndarray) -> float:
+        """The share of w the plane holds: |C w| / |w| in [0, 1], the cosine of the angle between w and the plane.
+        C w is the gradient of the logit within the plane, so this is the fraction of the score's steepest slope
+        the plane can show (1: w lies in the plane; 0: the score does not change across the plane)."""
         w = np.asarray(w, dtype=np.float64).reshape(-1)
-        return np.asarray(points, dtype=np.float64) @ self.project_direction(w) + (w @ self.mean_ + b)
+        return float(np.linalg.norm(self.project_direction(w)) / np.linalg.norm(w))
 
     def boundary_line(self, w: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray] | None:
         """The plane points with plane logit 0, i.e. D = 0.5, as (point (k,), direction (k,) unit) for k = 2:
@@ -151,3 +154,51 @@ class FeaturePCA:
         if t_min > t_max:
             return None
         return np.stack([point + t_min * direction, point + t_max * direction])
+
+
+def unit_split(features: np.ndarray, w: np.ndarray, b: float) -> pd.DataFrame:
+    """features (N,D), w (D,), b -> DataFrame with N rows: real_units = sum of w_i phi_i over w_i > 0 (the pull of
+    the units that raise the score), fake_units = the same over w_i < 0 (their push), bias = b, logit = their sum,
+    exactly w . phi + b (float64; units with w_i = 0 add nothing)."""
+    phi = np.asarray(features, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64).reshape(-1)
+    real = phi @ np.where(w > 0, w, 0.0)  # (N,)
+    fake = phi @ np.where(w < 0, w, 0.0)  # (N,)
+    return pd.DataFrame({"real_units": real, "fake_units": fake, "bias": float(b), "logit": real + fake + float(b)})
+
+
+class ScorePlane:
+    """The score plane: x = the exact logit w . phi + b, y = the first principal component of phi orthogonal to w.
+
+    fit(features of D's world (real + generated), w, b) learns unit_ (D,) = w / |w|, mean_ (D,), and
+    orthogonal_ (D,), a unit vector orthogonal to w: the direction of largest variance once the score direction
+    is removed; explained_variance_ratio_ is its share of the variance of the orthogonal part, in [0, 1].
+    """
+
+    def __init__(self, random_state: int = 0):
+        self.random_state = random_state
+
+    def fit(self, features: np.ndarray, w: np.ndarray, b: float) -> "ScorePlane":
+        w = np.asarray(w, dtype=np.float64).reshape(-1)
+        norm = np.linalg.norm(w)
+        if norm == 0:
+            raise ValueError("the head's weight vector is zero: no score direction")
+        self.w_, self.b_, self.unit_ = w, float(b), w / norm
+        phi = np.asarray(features, dtype=np.float64)
+        self.mean_ = phi.mean(axis=0)  # (D,)
+        rest = _remove(phi - self.mean_, self.unit_)  # (N, D), orthogonal to w
+        pca = FeaturePCA(1, self.random_state).fit(rest)
+        direction = _remove(pca.components_[0][None].astype(np.float64), self.unit_)[0]  # exact orthogonality
+        self.orthogonal_ = direction / np.linalg.norm(direction)
+        self.explained_variance_ratio_ = float(pca.explained_variance_ratio_[0])
+        return self
+
+    def transform(self, features: np.ndarray) -> np.ndarray:
+        """features (N,D) -> (N, 2) float64: column 0 the logit w . phi + b exactly, column 1 (phi - mean_) . y."""
+        phi = np.asarray(features, dtype=np.float64)
+        return np.column_stack([phi @ self.w_ + self.b_, (phi - self.mean_) @ self.orthogonal_])
+
+
+def _remove(x: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """x (N,D) minus its component along the unit vector (D,)."""
+    return x - np.outer(x @ unit, unit)

@@ -21,18 +21,19 @@ def _device(model: torch.nn.Module) -> torch.device:
 def discriminator_outputs(
     discriminator: ConvDiscriminator, images: torch.Tensor, batch_size: int = DEFAULT_BATCH
 ) -> tuple[np.ndarray, np.ndarray]:
-    """images (N,1,28,28) -> (logits (N,) float32 unbounded, features (N,4096) float32), eval mode."""
+    """images (N,1,28,28) -> (features (N,4096) float32, logits (N,) float32 unbounded), eval mode.
+    The same order as `features.extract_features`: features first, everywhere."""
     discriminator.eval()
 
     def outputs(batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         phi = discriminator.features(batch)  # (b, 4096)
-        return discriminator.head(phi)[:, 0].cpu(), phi.cpu()  # (b,), (b, 4096)
+        return phi.cpu(), discriminator.head(phi)[:, 0].cpu()  # (b, 4096), (b,)
 
     parts = map_batches(outputs, images, batch_size, _device(discriminator))
     if not parts:
-        return np.zeros(0, np.float32), np.zeros((0, discriminator.head.in_features), np.float32)
-    logits, features = zip(*parts)
-    return torch.cat(logits).numpy(), torch.cat(features).numpy()
+        return np.zeros((0, discriminator.head.in_features), np.float32), np.zeros(0, np.float32)
+    features, logits = zip(*parts, strict=True)
+    return torch.cat(features).numpy(), torch.cat(logits).numpy()
 
 
 def score_logits(discriminator: ConvDiscriminator, images: torch.Tensor, batch_size: int = DEFAULT_BATCH) -> np.ndarray:

@@ -19,7 +19,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from gan_core import classifier, data, notebook, scoring, weights  # noqa: E402
+from gan_core import classifier, data, judging, weights  # noqa: E402
 from gan_core.grid import save_grid  # noqa: E402
 
 N, SEED = 1000, 7
@@ -27,23 +27,27 @@ SAMPLE_SEEDS = (0, 1, 2, 7)
 OUT = weights.WEIGHTS_DIR
 
 
+SCHEME_ORDER = {"separate": 0, "mixed": 1, "joint": 2}
+
+
 def score_table(generator) -> pd.DataFrame:
-    groups = {name: source(N, SEED) for name, source in data.group_sources(generator).items()}
+    """One row per shipped discriminator, grouped by scheme: its held-out judge figures (real = the 1,000 holdout
+    digits, never trained on; generated and the other groups 1,000 images, seed 7) and the notebook's answers."""
     rows = []
     for name, entry in weights.shipped_weights(kind="discriminator").items():
         discriminator = weights.load_discriminator(OUT / name)
-        means = scoring.summarise(scoring.score_groups(discriminator, groups)).set_index("group")["mean"]
-        answers = notebook.run_notebook(generator, discriminator)
+        judged = judging.judge_discriminator(discriminator, generator, n=N, seed=SEED)
         rows.append(
             {
-                "file": name,
-                "phase": entry["phase"],
+                "scheme": entry["scheme"],
+                "file": name + (" (default)" if entry.get("default") else ""),
                 "seed": entry["seed"],
-                **means.round(3).to_dict(),
-                **{k: v for k, v in answers.items() if k.endswith("_prob")},
+                "epochs": entry.get("epochs", entry.get("epoch")),
+                **{k: round(v, 3) for k, v in judged.items()},
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table.sort_values("scheme", key=lambda s: s.map(SCHEME_ORDER), kind="stable").reset_index(drop=True)
 
 
 def loss_curves(path: Path) -> None:

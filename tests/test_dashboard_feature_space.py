@@ -1,5 +1,7 @@
 """AppTest of the feature-space page: it renders, the scatter's tooltip carries image thumbnails, the PCA fit
-switch changes the explained variance, a session image becomes a marked point, the fooling path is drawn."""
+switch changes the explained variance, a session image becomes a marked point, the fooling path is drawn; the score
+plane's x is the logit, the PCA plane's printed share of w is computed, the unit split adds up, distances are the
+Mahalanobis distances to the fit digits, and the further-reading list is there."""
 
 import io
 import json
@@ -31,7 +33,7 @@ def _charts(at) -> list[tuple[dict, dict]]:
 
 def _chart(at, x_field: str) -> tuple[dict, dict]:
     """The chart whose first layer's x is x_field: "step" (D per step), "own_pc1" / "all_pc1" (PCA plane),
-    "orthogonal_norm" (logit view)."""
+    "score_pc1" (score plane), "distance" (logit vs distance), "group_label" (unit split)."""
     return next((s, f) for s, f in _charts(at) if s["layer"][0]["encoding"]["x"]["field"] == x_field)
 
 
@@ -56,8 +58,8 @@ def page():
 
 def test_page_renders_with_charts_and_metrics(page):
     charts = _charts(page)
-    assert len(charts) == 3  # fooling score, PCA plane, logit vs orthogonal norm
-    metrics = page.dataframe[0].value
+    assert len(charts) == 5  # fooling score, score plane, PCA plane, logit vs distance, unit split
+    metrics = next(d.value for d in page.dataframe if "raw_score_auroc" in d.value.columns)
     assert len(metrics) >= 5 and {"raw_score_auroc", "mahalanobis_auroc", "knn_fpr95"} <= set(metrics.columns)
     assert metrics.filter(like="_auroc").apply(lambda c: c.between(0, 1)).all().all()
 
@@ -105,7 +107,7 @@ def test_session_image_appears_as_a_point():
         if "layer" in spec
         for frame in _layer(spec, frames, lambda layer: _mark(layer).get("shape") == "diamond")
     ]
-    assert len(marked) == 2  # in the PCA plane and in the logit view
+    assert len(marked) == 3  # in the score plane, the PCA plane and the distance view
     for frame in marked:
         assert len(frame) == 1 and frame["name"].iloc[0].startswith("my_one.png")
         assert frame["thumb"].iloc[0].startswith("data:image/png;base64,")
@@ -122,10 +124,55 @@ def test_fooling_controls_drive_the_path(page):
     def path_layers():
         return [
             frame
-            for field in ("own_pc1", "orthogonal_norm")
+            for field in ("score_pc1", "own_pc1", "distance")
             for frame in _layer(*_chart(page, field), lambda layer: "step" in json.dumps(layer.get("encoding", {})))
         ]
 
-    assert len(path_layers()) == 2 and all(len(frame) == 6 for frame in path_layers())  # in both views
+    assert len(path_layers()) == 3 and all(len(frame) == 6 for frame in path_layers())  # in every view
     page.toggle(key="fs_fool_show").set_value(False).run()
     assert not path_layers()
+
+
+def _scatter(spec: dict, frames: dict) -> pd.DataFrame:
+    return _layer(spec, frames, lambda layer: _mark(layer)["type"] == "circle")[0]
+
+
+def test_the_score_plane_x_is_the_exact_logit(page):
+    spec, frames = _chart(page, "score_pc1")
+    points = _scatter(spec, frames)
+    assert len(points) > 100
+    np.testing.assert_allclose(points["score_pc1"], points["logit"], rtol=1e-9, atol=1e-9)
+    assert points["score_pc2"].std() > 0
+
+
+def test_the_pca_plane_prints_the_share_of_w_it_holds(page):
+    from dashboard import cache
+    from dashboard.i18n import TEXT
+    from dashboard.pages import DEFAULTS
+
+    text = _explained(page)
+    prefix = TEXT["fs.share"]["ru"].split("**")[0]
+    assert prefix in text
+    printed = float(text.split(prefix)[1].split("**")[1].rstrip("%").replace(",", "."))
+    spec, frames = _chart(page, "own_pc1")
+    arrow = _layer(spec, frames, lambda layer: _mark(layer).get("shape") == "triangle")[0]
+    assert printed == pytest.approx(100 * arrow["share"].iloc[0], abs=0.051)  # the arrow's |Cw| / |w|, independently
+    assert cache.FIT_CHOICES and DEFAULTS.feature_space.n  # the page ran with the package's defaults
+
+
+def test_the_unit_split_table_adds_up_and_distances_are_measured(page):
+    units = next(d.value for d in page.dataframe if "real_units" in d.value.columns)
+    np.testing.assert_allclose(units["real_units"] + units["fake_units"] + units["bias"], units["logit"], atol=1e-9)
+    assert len(units) >= 6 and (units["distance"] > 0).all()
+    spec, frames = _chart(page, "distance")
+    points = _scatter(spec, frames)
+    real, noise = points[points["group"] == "real"], points[points["group"] == "gaussian"]
+    assert noise["distance"].median() > real["distance"].median()  # noise lies farther from the fit digits
+    spec, frames = _chart(page, "group_label")
+    assert {"real_units", "fake_units"} <= set(next(iter(frames.values()))["part"])
+
+
+def test_the_further_reading_list_names_the_papers(page):
+    text = " ".join(e.proto.body for e in page.markdown)
+    for paper in ("Nguyen", "Hendrycks", "Lee", "Hein", "Sun", "Kliger"):
+        assert paper in text

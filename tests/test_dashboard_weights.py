@@ -146,7 +146,7 @@ def test_card_loss_curves_and_sample_grid():
     assert (TEXT["weights.no_card"]["ru"] in infos) != (WEIGHTS_DIR / "README.md").is_file()
     logs = list(WEIGHTS_DIR.glob("*loss.csv"))
     assert (TEXT["weights.no_logs"]["ru"] in infos) != bool(logs)
-    assert len(at.get("vega_lite_chart")) == len(logs)
+    assert len(at.get("vega_lite_chart")) == len(logs) + 1  # one per loss log, plus the BatchNorm view
     assert not at.warning, [w.value for w in at.warning]  # scores.csv is not taken for a loss log
     card_text = [m.value for m in at.markdown if "Model card" in m.value]
     assert card_text and "![" not in card_text[0]  # image links cannot resolve in the browser
@@ -158,3 +158,29 @@ def test_switching_language_changes_the_title():
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == TEXT["weights.title"]["en"]
     assert at.selectbox(key="weights_pick_discriminator").label == TEXT["weights.active_discriminator"]["en"]
+
+
+def test_the_batchnorm_view_shows_eval_and_train_mode_scores():
+    from gan_core import batchnorm_effect, explain
+    from gan_core.weights import load_discriminator, load_generator
+
+    at = open_app(PAGE)
+    shown = next(d.value for d in at.dataframe if "train_mean" in d.value.columns)
+    n = shown.set_index("group")["n"][TEXT["group.real"]["ru"]]
+    groups = explain.explain_images(load_generator(), int(n), 0)
+    groups = {g: groups[g] for g in ("real", "generated")}
+    expected = batchnorm_effect.summarise_effect(batchnorm_effect.batchnorm_effect(load_discriminator(), groups))
+    for row in expected.itertuples():
+        got = shown[shown["group"] == TEXT[f"group.{row.group}"]["ru"]].iloc[0]
+        assert got["eval_mean"] == pytest.approx(row.eval_mean, abs=1e-5)
+        assert got["train_mean"] == pytest.approx(row.train_mean, abs=1e-5)
+    assert shown["train_mean"].between(0, 1).all()
+
+
+def test_the_judges_table_groups_the_discriminators_by_scheme():
+    at = open_app(PAGE)
+    judges = next(d.value for d in at.dataframe if "auroc" in d.value.columns)
+    schemes = list(judges["scheme"])
+    labels = [TEXT[f"scheme.{s}"]["ru"] for s in ("separate", "mixed", "joint")]
+    assert schemes == sorted(schemes, key=labels.index) and set(schemes) == set(labels)
+    assert judges["auroc"].between(0.5, 1).all()

@@ -1,10 +1,12 @@
 """AppTest of the discriminator zoo: every shipped discriminator's group means side by side, plus the session's
-uploaded discriminator when there is one."""
+uploaded discriminator when there is one; the judges grouped by scheme with their held-out AUROC; the scores over
+training with an epoch slider."""
 
 import io
 import json
 
 import pyarrow as pa
+import pytest
 import torch
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
@@ -71,4 +73,42 @@ def test_each_discriminator_is_named_by_how_it_was_trained():
     default = next(c for c in columns if c.startswith("discriminator.pt"))
     assert str(manifest["discriminator.pt"]["generator_epoch"]) in default
     assert default.endswith(TEXT["zoo.label_default_suffix"]["ru"])
-    assert any(c.startswith("discriminator_g20_seed2.pt") and "20" in c for c in columns)
+    assert any(c.startswith("discriminator_g17_seed1.pt") and "17" in c for c in columns)
+    mixed = next(c for c in columns if c.startswith("discriminator_mixed"))
+    assert TEXT["scheme.mixed"]["ru"] in mixed
+
+
+def _table(at, column):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_judges_are_grouped_by_scheme_with_their_held_out_auroc():
+    at = _app()
+    judges = _table(at, "auroc")
+    manifest = shipped_weights(kind="discriminator")
+    assert list(judges["file"]) == sorted(
+        manifest, key=lambda n: ["separate", "mixed", "joint"].index(manifest[n]["scheme"])
+    )
+    for row in judges.itertuples():
+        assert row.auroc == manifest[row.file]["holdout"]["auroc"]
+
+
+def test_the_epoch_slider_moves_through_training():
+    import pandas as pd
+
+    from gan_core.weights import WEIGHTS_DIR
+
+    history = pd.read_csv(WEIGHTS_DIR / "scores_over_time.csv")
+    at = _app()
+    at.selectbox(key="zoo_time_model").set_value("discriminator_joint.pt").run()
+    assert not at.exception, at.exception
+    joint = history[history["model"] == "discriminator_joint.pt"]
+    for epoch in (0.0, 1, int(joint["epoch"].max())):  # 0: the untrained D (step 0)
+        at.select_slider(key="zoo_time_epoch_discriminator_joint.pt").set_value(epoch).run()
+        shown = _table(at, "mean_probability")
+        expected = joint[joint["epoch"] == epoch]
+        assert list(shown["mean_probability"]) == pytest.approx(list(expected["mean_probability"]))
+    first = joint[(joint["group"] == "gaussian") & (joint["mean_probability"] < 0.1)]["epoch"].min()
+    from dashboard.i18n import TEXT
+
+    assert any(TEXT["time.joint_reading"]["ru"].format(epoch=f"{first:g}") == m.value for m in at.markdown)

@@ -3,7 +3,15 @@ import pytest
 import torch
 from sklearn.decomposition import PCA
 
-from gan_core.features import FeaturePCA, extract_features, feature_table, head_direction, logit_decomposition
+from gan_core.features import (
+    FeaturePCA,
+    ScorePlane,
+    extract_features,
+    feature_table,
+    head_direction,
+    logit_decomposition,
+    unit_split,
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +98,6 @@ def test_direction_and_boundary_in_the_plane():
         p = point + t * direction
         feature = pca.mean_ + pca.components_.T @ p  # the feature this plane point stands for
         assert abs(feature @ w + b) < 1e-8  # logit 0: D = 0.5
-        assert abs(pca.plane_logit(p[None], w, b)[0]) < 1e-8
-    # plane logit agrees with the true logit of reconstructed features, off the line too
-    pts = np.array([[1.0, 2.0], [-3.0, 0.5]])
-    recon = pca.mean_ + pts @ pca.components_
-    np.testing.assert_allclose(pca.plane_logit(pts, w, b), recon @ w + b, rtol=1e-10)
 
 
 def test_boundary_segment_is_clipped_to_the_box():
@@ -157,3 +160,54 @@ def test_feature_table_joins_decomposition_and_planes():
     np.testing.assert_allclose(table["probability"], 1 / (1 + np.exp(-(x @ w + b))), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(table[["own_pc1", "own_pc2"]], pcas["own"].transform(x))
     np.testing.assert_allclose(table[["all_pc1", "all_pc2"]], pcas["all"].transform(x))
+
+
+def test_unit_split_sums_to_the_logit(discriminator, images):
+    features, logits = extract_features(discriminator, images)
+    w, b = head_direction(discriminator)
+    split = unit_split(features, w, b)
+    assert list(split.columns) == ["real_units", "fake_units", "bias", "logit"]
+    np.testing.assert_allclose(split["real_units"] + split["fake_units"] + split["bias"], split["logit"], rtol=1e-12)
+    np.testing.assert_allclose(split["logit"], logits, rtol=1e-4, atol=1e-4)
+
+
+def test_unit_split_on_a_hand_example():
+    phi = np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 4.0]])
+    split = unit_split(phi, np.array([2.0, -1.0, 0.0]), b=0.5)
+    np.testing.assert_allclose(split["real_units"], [2.0, -2.0])  # only unit 0 has w > 0
+    np.testing.assert_allclose(split["fake_units"], [-2.0, 0.0])  # only unit 1 has w < 0; unit 2 adds nothing
+    np.testing.assert_allclose(split["logit"], [0.5, -1.5])
+
+
+def test_score_plane_x_is_the_logit_and_y_is_orthogonal_to_w(discriminator):
+    world = torch.randn(60, 1, 28, 28, generator=torch.Generator().manual_seed(2))
+    features, logits = extract_features(discriminator, world)
+    w, b = head_direction(discriminator)
+    plane = ScorePlane().fit(features, w, b)
+    xy = plane.transform(features)
+    np.testing.assert_allclose(xy[:, 0], logit_decomposition(features, w, b)["logit"], rtol=1e-12)
+    np.testing.assert_allclose(xy[:, 0], logits, rtol=1e-4, atol=1e-4)
+    assert abs(plane.orthogonal_ @ w) < 1e-9 * np.linalg.norm(w) and np.isclose(np.linalg.norm(plane.orthogonal_), 1)
+    assert 0 < plane.explained_variance_ratio_ <= 1
+
+
+def test_score_plane_y_is_the_top_component_off_w():
+    rng = np.random.default_rng(0)
+    d = 6
+    w = np.zeros(d)
+    w[0] = 2.0
+    x = rng.normal(size=(500, d)) * np.array([10.0, 1.0, 5.0, 1.0, 1.0, 1.0])  # largest variance along w itself
+    plane = ScorePlane().fit(x, w, 1.0)
+    assert abs(abs(plane.orthogonal_[2]) - 1) < 1e-3  # axis 2: the largest variance once w's axis is removed
+    np.testing.assert_allclose(plane.transform(x)[:, 0], 2 * x[:, 0] + 1.0, rtol=1e-12)
+
+
+def test_share_of_w_in_the_pca_plane():
+    pca = FeaturePCA(2).fit(_blob())
+    c0, c1 = pca.components_.astype(np.float64)
+    assert np.isclose(pca.share_of(3 * c0 + 4 * c1), 1.0)
+    other = np.random.default_rng(5).normal(size=c0.size)
+    other -= pca.components_.T @ (pca.components_ @ other)  # orthogonal to the plane
+    other /= np.linalg.norm(other)
+    assert pca.share_of(other) < 1e-12
+    assert np.isclose(pca.share_of(c0 + other), np.sqrt(0.5))  # at 45 degrees to the plane

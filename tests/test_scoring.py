@@ -27,7 +27,7 @@ def test_results_do_not_depend_on_batch_size(tiny_pair):
 def test_outputs_give_features_and_logits(tiny_pair):
     _, discriminator = tiny_pair
     x = torch.randn(4, 1, 28, 28)
-    logits, features = discriminator_outputs(discriminator, x)
+    features, logits = discriminator_outputs(discriminator, x)
     assert features.shape == (4, 4096)
     w, b = discriminator.head.weight.detach().numpy()[0], discriminator.head.bias.item()
     np.testing.assert_allclose(features @ w + b, logits, rtol=1e-4, atol=1e-4)

@@ -1,5 +1,6 @@
-"""Feature space: why D scores inputs it never saw arbitrarily. PCA of D's features, logit vs distance from the
-head's line, OOD metrics of feature-space detectors, and fooling images climbed from noise."""
+"""Feature space: why D scores inputs it never saw as it does. The score plane (x = the exact logit), the classic PCA
+plane with the share of w it holds, logit vs distance to the fit digits, the unit split per group, OOD metrics of
+feature-space detectors, fooling images climbed from noise, and further reading."""
 
 import numpy as np
 import pandas as pd
@@ -94,6 +95,8 @@ def pca_view(mine, shown_path) -> None:
     ratio = pca.explained_variance_ratio_
     st.markdown(
         t("fs.explained", pc1=100 * ratio[0], pc2=100 * ratio[1], total=100 * ratio.sum(), fit=t(f"fs.fit_{fit}"))
+        + " "
+        + t("fs.share", pct=100 * view.shares[fit])
     )
     chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view.w, view.b, groups, mine, shown_path)
     st.altair_chart(chart, width="content", key="fs_pca_chart")
@@ -106,7 +109,7 @@ def pca_view(mine, shown_path) -> None:
                     t("table.name"): mine["name"],
                     "D(x)": mine["probability"].map("{:.4f}".format),
                     t("table.logit"): mine["logit"].map("{:.2f}".format),
-                    t("fs.orthogonal_short"): mine["orthogonal_norm"].map("{:.1f}".format),
+                    t("fs.distance_short"): mine["distance"].map("{:.1f}".format),
                     "PC1": mine[f"{fit}_pc1"].map("{:.1f}".format),
                     "PC2": mine[f"{fit}_pc2"].map("{:.1f}".format),
                 }
@@ -116,18 +119,54 @@ def pca_view(mine, shown_path) -> None:
 
 with views_box:
     st.header(t("fs.views_title"))
+    st.altair_chart(
+        feature_charts.score_plane_chart(points, view.pcas["score"], groups, mine, shown_path),
+        width="stretch",
+        key="fs_score_chart",
+    )
     left, right = st.columns([1, 1])
     with left:
         pca_view(mine, shown_path)
     with right:
         st.altair_chart(
-            feature_charts.decomposition_chart(points, groups, mine, shown_path), width="stretch", key="fs_decomp_chart"
+            feature_charts.distance_chart(points, groups, mine, shown_path), width="stretch", key="fs_distance_chart"
         )
     st.caption(t("fs.cap_note", per_group=view.per_group, cap=DEFAULT.scatter_cap, n=n))
     with st.expander(t("fs.how_to_read")):
         st.markdown(t("fs.reading_views"))
     if mine is None:
         st.caption(t("fs.no_mine"))
+    st.subheader(t("fs.units_header"))
+    st.altair_chart(feature_charts.unit_chart(view.units, groups), width="stretch", key="fs_units_chart")
+    units = readings.unit_reading(view.units)
+    if units is not None:
+        st.markdown(
+            t(
+                "fs.units_reading",
+                real_pull=units.real_pull,
+                real_push=units.real_push,
+                real_logit=units.real_logit,
+                group=t(f"group.{units.group}"),
+                pull=units.pull,
+                push=units.push,
+                logit=units.logit,
+            )
+        )
+    st.dataframe(
+        view.units.assign(group=lambda f: f["group"].map(label_of)),
+        hide_index=True,
+        column_config={
+            "group": t("table.group"),
+            "n": "N",
+            "real_units": st.column_config.NumberColumn(t("fs.real_units"), format="%+.2f"),
+            "fake_units": st.column_config.NumberColumn(t("fs.fake_units"), format="%+.2f"),
+            "bias": st.column_config.NumberColumn(t("fs.bias"), format="%+.3f"),
+            "logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%+.2f"),
+            "feature_norm": st.column_config.NumberColumn("|φ|", format="%.1f"),
+            "distance": st.column_config.NumberColumn(t("fs.distance_short"), format="%.1f"),
+        },
+        key="fs_units_table",
+    )
 
 st.header(t("fs.metrics_title"))
 metrics = view.metrics.assign(group=lambda f: f["group"].map(label_of))
@@ -163,3 +202,6 @@ st.download_button(
     "text/csv",
     icon=":material/download:",
 )
+
+with st.expander(t("fs.reading_list_title")):
+    st.markdown(t("fs.reading_list"))

@@ -1,10 +1,21 @@
-"""Weights: which generator and discriminator are active (shipped or uploaded), the model card, loss curves, samples."""
+"""Weights: which generator and discriminator are active (shipped or uploaded), every shipped discriminator as a
+judge grouped by training scheme, the BatchNorm effect of the active one, the model card, loss curves, samples."""
 
 import hashlib
 
 import streamlit as st
 
-from dashboard import cache, charts, model_files, pictures, session_weights, weight_names
+from dashboard import (
+    cache,
+    charts,
+    feature_charts,
+    judges_view,
+    model_files,
+    pictures,
+    readings,
+    session_weights,
+    weight_names,
+)
 from dashboard.i18n import error_text, t
 from dashboard.pages import DEFAULTS
 
@@ -59,6 +70,36 @@ st.caption(t("weights.examples_text"))
 for col, row in zip(st.columns(len(scores)), scores.itertuples()):
     pictures.show(col, images[row.name], 4, t(f"example.{row.name}"))
     col.metric(t("table.probability"), f"{row.probability:.4f}")
+
+judges_view.show(model_files.judges(), key="weights_judges")
+
+st.subheader(t("bn.title"))
+st.markdown(t("bn.text", n=DEFAULTS.weights.batchnorm_n))
+with st.spinner(t("bn.computing")):
+    effect = cache.batchnorm_view(DEFAULTS.weights.batchnorm_n, DEFAULTS.weights.batchnorm_seed)
+st.altair_chart(feature_charts.batchnorm_chart(effect), width="stretch", key="weights_bn_chart")
+bn = readings.batchnorm_reading(effect)
+if bn is not None:
+    st.markdown(
+        t(
+            "bn.reading",
+            real_eval=bn.real_eval,
+            real_train=bn.real_train,
+            gen_eval=bn.generated_eval,
+            gen_train=bn.generated_train,
+        )
+    )
+st.dataframe(
+    effect.assign(group=lambda f: f["group"].map(lambda g: t(f"group.{g}"))),
+    hide_index=True,
+    column_config={
+        "group": t("table.group"),
+        "n": "N",
+        "eval_mean": st.column_config.NumberColumn(t("bn.eval"), format="%.3f"),
+        "train_mean": st.column_config.NumberColumn(t("bn.train"), format="%.3f"),
+    },
+    key="weights_bn_table",
+)
 
 st.subheader(t("weights.card_title"))
 card = model_files.model_card()

@@ -1,12 +1,14 @@
-"""Discriminator zoo: every shipped discriminator (and the student's uploaded one) scoring the same groups."""
+"""Discriminator zoo: every shipped discriminator (and the student's uploaded one) scoring the same groups, the
+shipped ones as judges grouped by training scheme, and their scores over training with an epoch slider."""
 
 import streamlit as st
 
-from dashboard import cache, feature_charts, readings, weight_names
+from dashboard import cache, feature_charts, judges_view, model_files, readings, session_weights, weight_names
 from dashboard.i18n import option_text, t
 from dashboard.pages import DEFAULTS
 
 DEFAULT = DEFAULTS.zoo
+REJECTS = 0.1  # a mean D(x) below this: the discriminator rejects the group
 
 st.title(t("zoo.title"))
 st.markdown(t("zoo.intro"))
@@ -56,3 +58,51 @@ st.download_button(
     "text/csv",
     icon=":material/download:",
 )
+
+judges_view.show(model_files.judges(), key="zoo_judges")
+
+st.header(t("time.title"))
+st.markdown(t("time.intro"))
+history = model_files.scores_over_time()
+if history is None:
+    st.info(t("time.missing"))
+else:
+    shipped = session_weights.shipped("discriminator")
+    models = list(dict.fromkeys(history["model"]))
+    model = st.selectbox(
+        t("time.model"),
+        models,
+        format_func=lambda m: weight_names.describe("discriminator", m, short=True) if m in shipped else m,
+        key="zoo_time_model",
+    )
+    rows = history[history["model"] == model]
+    epochs = sorted(set(rows["epoch"]))  # the joint D also has fractions of its first epoch (optimiser steps)
+    epoch = st.select_slider(
+        t("time.epoch"), epochs, value=epochs[-1], format_func="{:g}".format, key=f"zoo_time_epoch_{model}"
+    )
+    st.altair_chart(feature_charts.time_chart(rows, epoch), width="stretch", key="zoo_time_chart")
+    at_epoch = rows[rows["epoch"] == epoch]
+    st.markdown(f"**{t('time.bars_title', epoch=f'{epoch:g}')}**")
+    st.dataframe(
+        at_epoch.assign(group=at_epoch["group"].map(lambda g: t(f"group.{g}")))[
+            ["group", "n", "mean_probability", "mean_logit"]
+        ],
+        hide_index=True,
+        column_config={
+            "group": t("table.group"),
+            "n": "N",
+            "mean_probability": st.column_config.NumberColumn(t("table.mean"), format="%.3f"),
+            "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.2f"),
+        },
+        key="zoo_time_table",
+    )
+    joint = history[history["scheme"] == "joint"]
+    if len(joint):
+        first = readings.first_epoch_below(joint, "gaussian", REJECTS)
+        last = int(joint["epoch"].max())
+        st.markdown(
+            t("time.joint_reading", epoch=f"{first:g}") if first is not None else t("time.joint_never", epochs=last)
+        )
+    means = readings.last_epoch_means(history, "gaussian")
+    if {"separate", "mixed"} <= set(means):
+        st.markdown(t("time.scheme_reading", separate=means["separate"], mixed=means["mixed"]))
