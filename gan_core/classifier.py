@@ -38,8 +38,8 @@ def _shift(batch: torch.Tensor, rng: torch.Generator, max_shift: int = 2) -> tor
 def train_classifier(epochs: int = 15, seed: int = 0, batch_size: int = 64) -> tuple[nn.Module, float]:
     """Returns (classifier in eval mode, accuracy on the 1,000 held-out real digits)."""
     set_seed(seed)
-    images, labels = real_digits_with_labels("fit")
-    labels = torch.from_numpy(labels)
+    images, fit_labels = real_digits_with_labels("fit")
+    labels = torch.from_numpy(fit_labels)
     model = digit_classifier()
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
     rng = cpu_generator(seed)
