@@ -172,7 +172,9 @@ def test_oversized_file_refused_before_parsing():
 
 
 def test_checkpoint_wrapper_is_unwrapped(state):
-    validate_state_dict(read_state_dict(_pt_bytes({"state_dict": state, "epoch": 3})), "discriminator")
+    unwrapped = read_state_dict(_pt_bytes({"state_dict": state, "epoch": 3}))
+    assert list(unwrapped) == list(state) and all(torch.equal(unwrapped[k], state[k]) for k in state)
+    validate_state_dict(unwrapped, "discriminator")
 
 
 def test_manifest_checksum_is_checked(tmp_path, tiny_pair):
