@@ -727,14 +727,14 @@ TEXT: dict[str, dict[str, str]] = {
     "zoo.intro": {
         "ru": "Несколько дискриминаторов одной архитектуры, обученных на тех же 4000 цифрах, но с разными seed и "
         "по-разному: вместе с генератором с самого начала или заново против готового генератора, на раздельных "
-        "батчах (все настоящие, все поддельные — как в блокноте) или на смешанных. На настоящих и сгенерированных "
-        "цифрах они согласны. На том, чего никто из них не видел, их оценки расходятся — значит, эти оценки "
-        "ничего не говорят о картинке.",
+        "батчах (все настоящие, все поддельные — как в блокноте) или на смешанных. Сравните, где они сходятся "
+        "и где расходятся: что показывает таблица, подсчитано под ней. Там, где оценки одной и той же картинки "
+        "расходятся между дискриминаторами, они ничего не говорят о самой картинке.",
         "en": "Several discriminators with the same architecture, trained on the same 4,000 digits but with different "
         "seeds and in different ways: jointly with the generator from the start, or afresh against a finished "
-        "generator, on separate batches (all real, all fake: the notebook's recipe) or on mixed ones. On real and "
-        "generated digits they agree. On what none of them saw, their scores diverge, so those scores say nothing "
-        "about the picture.",
+        "generator, on separate batches (all real, all fake: the notebook's recipe) or on mixed ones. Compare where "
+        "they agree and where they diverge: what the table shows is counted below it. Where the same picture's "
+        "scores diverge between discriminators, those scores say nothing about the picture itself.",
     },
     "zoo.computing": {
         "ru": "Каждый дискриминатор оценивает группы…",
