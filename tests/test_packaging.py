@@ -35,7 +35,6 @@ ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "GAN_OOD_WA
 ENV.pop("PYTHONPATH", None)
 ENV.pop("VIRTUAL_ENV", None)
 
-pytestmark = pytest.mark.slow
 pytest.importorskip("build", reason="the test extras (scripts/install.sh) install the build frontend")
 
 
