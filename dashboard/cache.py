@@ -15,7 +15,7 @@ import torch
 
 from dashboard import pictures
 from dashboard.computation import Warm, computation
-from dashboard.session_weights import Active, active, shipped, shipped_refs, uploaded, uploaded_ref
+from dashboard.session_weights import Active, active, shipped, shipped_ref, shipped_refs, uploaded, uploaded_ref
 from gan_core import (
     batchnorm_effect,
     data,
@@ -83,6 +83,12 @@ def notebook_examples(gen: Active, disc: Active) -> tuple[dict, pd.DataFrame]:
     images = {name: x[0, 0].numpy() for name, x in examples.items()}
     scores = scoring.score_groups(disc.model, examples).drop(columns="index").rename(columns={"group": "name"})
     return images, scores
+
+
+def default_notebook_examples() -> tuple[dict, pd.DataFrame]:
+    """notebook_examples() with the shipped default pair, whatever weights this session uses (the reveal compares
+    the active D with the notebook's recipe)."""
+    return notebook_examples.run({kind: shipped_ref(kind) for kind in ("generator", "discriminator")})
 
 
 # ----- interpolation -----

@@ -114,13 +114,27 @@ TEXT: dict[str, dict[str, str]] = {
     "walk.reveal": {"ru": "Показать ответ", "en": "Reveal"},
     "walk.real_score": {"ru": "Оценка дискриминатора", "en": "Discriminator's score"},
     "walk.delta_help": {"ru": "Разница с вашим прогнозом", "en": "Difference from your guess"},
-    "walk.after_reveal": {
-        "ru": "Большинство ожидает оценку около нуля: шум ведь не похож на цифру. Но такого шума D в обучении "
-        "не встречал, поэтому его ответ здесь произволен — в блокноте он уверенно назвал шум настоящей "
-        "цифрой. Следующие шаги показывают, насколько это общее явление.",
-        "en": "Most people expect a score near zero: noise looks nothing like a digit. But D never met such "
-        "noise in training, so its answer here is arbitrary; in the notebook it confidently called the "
-        "noise a real digit. The next steps show how general this is.",
+    "walk.after_reveal_real": {
+        "ru": "Большинство ожидает оценку около нуля: шум ведь не похож на цифру. А этот D назвал оба шума "
+        "настоящими цифрами: **{noise:.4f}** и **{binary:.4f}**. Такого шума он в обучении не встречал, поэтому "
+        "его ответ здесь произволен. Следующие шаги показывают, насколько это общее явление.",
+        "en": "Most people expect a score near zero: noise looks nothing like a digit. Yet this D called both noises "
+        "real digits: **{noise:.4f}** and **{binary:.4f}**. It never met such noise in training, so its answer "
+        "here is arbitrary. The next steps show how general this is.",
+    },
+    "walk.after_reveal_fake": {
+        "ru": "Этот D отверг оба шума: **{noise:.4f}** и **{binary:.4f}**, как и ожидает большинство. Но это "
+        "свойство его обучения, а не понимание: веса по умолчанию (рецепт блокнота) дают тому же гауссову шуму "
+        "**{default_noise:.4f}**. Следующие шаги показывают, почему ответы так расходятся.",
+        "en": "This D rejected both noises: **{noise:.4f}** and **{binary:.4f}**, as most people expect. That comes "
+        "from how it was trained, not from understanding: the default weights (the notebook's recipe) give the same "
+        "Gaussian noise **{default_noise:.4f}**. The next steps show why the answers differ so much.",
+    },
+    "walk.after_reveal_split": {
+        "ru": "Этот D разошёлся сам с собой: гауссов шум — **{noise:.4f}**, бинарный — **{binary:.4f}**. Двум "
+        "похожим картинкам, которых он не видел, он дал противоположные ответы: здесь его оценка произвольна.",
+        "en": "This D disagrees with itself: Gaussian noise **{noise:.4f}**, binary noise **{binary:.4f}**. Two "
+        "similar pictures it never saw got opposite answers: its score here is arbitrary.",
     },
     "walk.steps": {"ru": "Шаги урока", "en": "Steps of the lesson"},
     "walk.notice": {"ru": "На что обратить внимание:", "en": "What to notice:"},

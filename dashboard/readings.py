@@ -113,3 +113,18 @@ def last_epoch_means(history: pd.DataFrame, group: str) -> dict:
     last = history[history["epoch"] == history.groupby("model")["epoch"].transform("max")]
     rows = last[last["group"] == group]
     return {str(k): float(v) for k, v in rows.groupby("scheme")["mean_probability"].mean().items()}
+
+
+@dataclass(frozen=True)
+class RevealReading:
+    noise: float  # D(x) of the notebook's Gaussian noise, in [0, 1]
+    binary: float  # D(x) of its binary noise
+    verdict: str  # "real": D calls both noises real (>= 0.5); "fake": both fake; "split": one each
+
+
+def reveal_reading(examples: pd.DataFrame) -> RevealReading:
+    """The notebook's examples (cache.notebook_examples' scores: name, probability) -> what the reveal says."""
+    probability = examples.set_index("name")["probability"]
+    noise, binary = float(probability["noise"]), float(probability["binary"])
+    real = [p >= 0.5 for p in (noise, binary)]
+    return RevealReading(noise, binary, "real" if all(real) else "fake" if not any(real) else "split")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import TEXT
+from dashboard.i18n import TEXT, t
 from dashboard.pages import steps
 from gan_core import notebook
 from gan_core.weights import WEIGHTS_DIR, load_model
@@ -43,7 +43,14 @@ def test_predict_then_reveal_shows_the_notebook_noises_scores():
     shown = [float(m.value) for m in at.metric]
     assert shown == pytest.approx([expected["noise_prob"], expected["binary_prob"]], abs=1e-4)
     assert len(at.image) == 2
-    assert at.info[0].value == TEXT["walk.after_reveal"]["ru"]
+    verdict = "real" if min(expected["noise_prob"], expected["binary_prob"]) >= 0.5 else "fake"
+    assert at.info[0].value == t(
+        f"walk.after_reveal_{verdict}",
+        "ru",
+        noise=expected["noise_prob"],
+        binary=expected["binary_prob"],
+        default_noise=expected["noise_prob"],
+    )
     at.slider(key="walk_guess").set_value(0.9).run()  # the reveal stays while the guess moves
     assert len(at.metric) == 2
 
@@ -73,3 +80,31 @@ def test_a_language_the_app_does_not_have_falls_back():
     at.query_params["lang"] = "xx"
     at.run()
     assert not at.exception and at.title[0].value == TEXT["walk.title"]["ru"]
+
+
+@pytest.mark.parametrize("scheme", ["joint", "mixed"])
+def test_the_reveal_follows_the_active_discriminator(scheme):
+    """After switching to a D that rejects noise, the reveal says so with its numbers, and compares them with the
+    default weights' own score: never the notebook's story over numbers that contradict it."""
+    from gan_core.weights import shipped_weights
+
+    name = next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["weights_active"] = {"discriminator": name}
+    at.run()
+    at.button(key="walk_reveal_button").click().run()
+    assert not at.exception
+    generator = load_model(WEIGHTS_DIR / "generator.pt", "generator")
+    active = notebook.run_notebook(generator, load_model(WEIGHTS_DIR / name, "discriminator"))
+    default = notebook.run_notebook(generator, load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator"))
+    assert max(active["noise_prob"], active["binary_prob"]) < 0.5  # these weights reject the notebook's noises
+    assert [float(m.value) for m in at.metric] == pytest.approx([active["noise_prob"], active["binary_prob"]], abs=1e-4)
+    text = at.info[0].value
+    assert text == t(
+        "walk.after_reveal_fake",
+        "ru",
+        noise=active["noise_prob"],
+        binary=active["binary_prob"],
+        default_noise=default["noise_prob"],
+    )
+    assert "настоящими цифрами" not in text  # the default D's story is not told about this one

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cache, classroom, pages, pictures
+from dashboard import cache, classroom, pages, pictures, readings
 from dashboard.i18n import t
 
 st.title(t("walk.title"))
@@ -37,7 +37,16 @@ def predict_then_reveal() -> None:
                     delta_color="off",
                     help=t("walk.delta_help"),
                 )
-        st.info(t("walk.after_reveal"))
+        reading = readings.reveal_reading(scores)
+        default = readings.reveal_reading(cache.default_notebook_examples()[1])
+        st.info(
+            t(
+                f"walk.after_reveal_{reading.verdict}",
+                noise=reading.noise,
+                binary=reading.binary,
+                default_noise=default.noise,
+            )
+        )
 
 
 predict_then_reveal()
