@@ -1087,6 +1087,45 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Файл weights/scores_over_time.csv отсутствует или повреждён: запустите scripts/score_over_time.py.",
         "en": "weights/scores_over_time.csv is missing or malformed: run scripts/score_over_time.py.",
     },
+    # ----- issue 12 (items 3, 4): the fooling climb's start, the guided lesson -----
+    "fool.intro": {
+        "ru": "Возьмём картинку, которую D отвергает, и будем понемногу менять пиксели в ту сторону, где растёт логит "
+        "D (градиентный подъём по входу). Старт — та из {k} картинок выбранного источника (seed ниже), которой D "
+        "ставит самую низкую оценку. Картинка почти не меняется, а D всё увереннее называет её настоящей цифрой. "
+        "Путь виден на графиках выше.",
+        "en": "Take a picture D rejects and nudge its pixels in the direction that raises D's logit (gradient ascent "
+        "on the input). The start is the one of {k} pictures from the chosen source (seed below) that D scores "
+        "lowest. The picture barely changes, yet D calls it a real digit with growing confidence. The path shows in "
+        "the charts above.",
+    },
+    "fool.source": {"ru": "Начать с", "en": "Start from"},
+    "fool.source_generated": {"ru": "цифры генератора", "en": "generated digit"},
+    "fool.source_noise": {"ru": "шума", "en": "noise"},
+    "fool.seed": {"ru": "Seed", "en": "Seed"},
+    "fool.steps": {"ru": "Число шагов подъёма", "en": "Ascent steps"},
+    "fool.start_generated": {
+        "ru": "Старт: цифра генератора № {i} из {k}, D = {p:.4f}",
+        "en": "Start: generated digit {i} of {k}, D = {p:.4f}",
+    },
+    "fool.start_noise": {"ru": "Старт: шум № {i} из {k}, D = {p:.4f}", "en": "Start: noise {i} of {k}, D = {p:.4f}"},
+    "fool.reading_fooled": {
+        "ru": "D отверг старт (**{start:.4f}**), а после {k} {k:plural:шага|шагов|шагов|шага} называет ту же, почти "
+        "не изменившуюся картинку настоящей цифрой: **{end:.4f}** (≥ 0,9 уже на шаге {step}).",
+        "en": "D rejected the start (**{start:.4f}**), yet after {k} {k:plural:step|steps} it calls the same, barely "
+        "changed picture a real digit: **{end:.4f}** (≥ 0.9 from step {step}).",
+    },
+    "fool.reading_climbing": {
+        "ru": "D отверг старт (**{start:.4f}**); после {k} {k:plural:шага|шагов|шагов|шага} — **{end:.4f}**, ещё "
+        "ниже 0,9: добавьте шагов.",
+        "en": "D rejected the start (**{start:.4f}**); after {k} {k:plural:step|steps} it gives **{end:.4f}**, still "
+        "below 0.9: add steps.",
+    },
+    "fool.reading_accepted": {
+        "ru": "Этот D не отвергает даже самый низкий старт: **{start:.4f}** > 0,1. Выберите другой источник или "
+        "seed, чтобы подъём начинался с отказа.",
+        "en": "This D does not reject even the lowest start: **{start:.4f}** > 0.1. Pick the other source or another "
+        "seed so that the climb starts from a rejection.",
+    },
 }
 
 

@@ -128,3 +128,29 @@ def reveal_reading(examples: pd.DataFrame) -> RevealReading:
     noise, binary = float(probability["noise"]), float(probability["binary"])
     real = [p >= 0.5 for p in (noise, binary)]
     return RevealReading(noise, binary, "real" if all(real) else "fake" if not any(real) else "split")
+
+
+# ----- issue 12: the fooling climb, the guided lesson's reveals -----
+
+FOOLED = 0.9  # D(x) at which a fooling climb counts as fooled
+REJECTED = 0.1  # D(x) at or below which a start counts as rejected
+
+
+@dataclass(frozen=True)
+class FoolingReading:
+    start: float  # D(x) at step 0, in [0, 1]
+    end: float  # D(x) at the last step
+    reached: int | None  # the first step with D(x) >= FOOLED, or None
+    candidates: int  # how many seeded inputs the start was chosen from
+    verdict: str  # "fooled": rejected start (<= REJECTED), fooled end; "accepted": the start already scored above
+    # REJECTED; "climbing": rejected start, not fooled yet
+
+
+def fooling_reading(probabilities, candidates) -> FoolingReading:
+    """D(x) per step of a fooling path (k+1,) and the start's candidates' D(x) (m,) -> what the section says."""
+    scores = [float(p) for p in probabilities]
+    hits = [step for step, p in enumerate(scores) if p >= FOOLED]
+    reached = hits[0] if hits else None
+    start, end = scores[0], scores[-1]
+    verdict = "accepted" if start > REJECTED else "fooled" if end >= FOOLED else "climbing"
+    return FoolingReading(start, end, reached, len(candidates), verdict)
