@@ -154,3 +154,77 @@ def fooling_reading(probabilities, candidates) -> FoolingReading:
     start, end = scores[0], scores[-1]
     verdict = "accepted" if start > REJECTED else "fooled" if end >= FOOLED else "climbing"
     return FoolingReading(start, end, reached, len(candidates), verdict)
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    probability: float  # D(x) of the lesson's real digit, in [0, 1]
+    real_mean: float  # mean D(x) of the n held-out real digits it is one of
+    real_share: float  # their share at D(x) >= 0.5, in [0, 1]
+    generated_mean: float  # mean D(x) of as many generated digits
+    n: int
+    verdict: str  # "real": this digit gets >= 0.5; "fake": below
+
+
+def digit_reading(scores: pd.DataFrame, index: int = 0) -> DigitReading:
+    """cache.group_scores' table (group, index, probability) -> the real digit `index` next to its group."""
+    real = scores[scores["group"] == "real"]
+    probability = float(real.loc[real["index"] == index, "probability"].iloc[0])
+    generated = scores.loc[scores["group"] == "generated", "probability"]
+    return DigitReading(
+        probability,
+        float(real["probability"].mean()),
+        float((real["probability"] >= 0.5).mean()),
+        float(generated.mean()),
+        len(real),
+        "real" if probability >= 0.5 else "fake",
+    )
+
+
+@dataclass(frozen=True)
+class GroupsReading:
+    real: float  # mean D(x) of the real digits
+    generated: float  # of the generated ones
+    noise: float  # of the Gaussian noise
+    ordered: bool  # real digits above generated ones (means)
+    noise_vs_real: str  # "above": noise's mean >= the real digits'; "below"
+
+
+def groups_reading(scores: pd.DataFrame) -> GroupsReading:
+    """cache.group_scores' table -> the means the distributions step compares (real, generated, Gaussian noise)."""
+    means = scores.groupby("group")["probability"].mean()
+    real, generated, noise = (float(means[g]) for g in ("real", "generated", "gaussian"))
+    return GroupsReading(real, generated, noise, real > generated, "above" if noise >= real else "below")
+
+
+@dataclass(frozen=True)
+class PathReading:
+    low: float  # the lowest D(x) along the interpolation strip
+    low_alpha: float
+    high: float  # the highest
+    high_alpha: float
+
+
+def path_reading(path: pd.DataFrame) -> PathReading:
+    """cache.interpolate's table (alpha, probability) -> the strip's lowest and highest score and where."""
+    low, high = path.loc[path["probability"].idxmin()], path.loc[path["probability"].idxmax()]
+    return PathReading(float(low["probability"]), float(low["alpha"]), float(high["probability"]), float(high["alpha"]))
+
+
+@dataclass(frozen=True)
+class CatReading:
+    cat: float  # D(x) of the notebook's cat
+    generated: float  # of the notebook's generated digit
+    real_mean: float  # mean D(x) of the real digits
+    verdict: str  # "real": the cat gets >= 0.5; "fake"
+    vs_real: str  # "above": the cat scores at least the real digits' mean; "below"
+
+
+def cat_reading(examples: pd.DataFrame, scores: pd.DataFrame) -> CatReading:
+    """cache.notebook_examples' scores (name, probability) and cache.group_scores' table -> the cat's reveal."""
+    probability = examples.set_index("name")["probability"]
+    cat, generated = float(probability["cat"]), float(probability["generated"])
+    real_mean = float(scores.loc[scores["group"] == "real", "probability"].mean())
+    return CatReading(
+        cat, generated, real_mean, "real" if cat >= 0.5 else "fake", "above" if cat >= real_mean else "below"
+    )
