@@ -1101,7 +1101,6 @@ TEXT: dict[str, dict[str, str]] = {
     "fool.source": {"ru": "Начать с", "en": "Start from"},
     "fool.source_generated": {"ru": "цифры генератора", "en": "generated digit"},
     "fool.source_noise": {"ru": "шума", "en": "noise"},
-    "fool.seed": {"ru": "Seed", "en": "Seed"},
     "fool.steps": {"ru": "Число шагов подъёма", "en": "Ascent steps"},
     "fool.start_generated": {
         "ru": "Старт: цифра генератора № {i} из {k}, D = {p:.4f}",
@@ -1129,7 +1128,6 @@ TEXT: dict[str, dict[str, str]] = {
     "walk.back": {"ru": "Назад", "en": "Back"},
     "walk.next": {"ru": "Дальше", "en": "Next"},
     "walk.progress": {"ru": "Шаг {k} из {m}", "en": "Step {k} of {m}"},
-    "walk.step_heading": {"ru": "{k}. {title}", "en": "{k}. {title}"},
     "walk.explore_on": {"ru": "Подробнее на странице «{page}»", "en": "Explore on the {page} page"},
     "walk.step_noise": {"ru": "D смотрит на шум", "en": "D looks at noise"},
     "walk.step_digit": {"ru": "D смотрит на настоящую цифру", "en": "D looks at a real digit"},

@@ -52,7 +52,7 @@ fool_source = f0.radio(
     persist_state="session",
 )
 fool_seed = f1.number_input(
-    t("fool.seed"), 0, 2**31 - 1, DEFAULT.fooling_seed, key="fs_fool_seed", persist_state="session"
+    t("dist.seed"), 0, 2**31 - 1, DEFAULT.fooling_seed, key="fs_fool_seed", persist_state="session"
 )
 steps = f2.slider(
     t("fool.steps"),

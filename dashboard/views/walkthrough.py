@@ -274,7 +274,7 @@ classroom.join_box()  # class mode: the sidebar's join box (and ?room=CODE links
 index = _current()
 step = STEPS[index]
 _navigation(index, "top")
-st.header(t("walk.step_heading", k=index + 1, title=t(f"walk.step_{step}")))
+st.header(f"{index + 1}. {t(f'walk.step_{step}')}")
 RENDER[step]()
 _explore(step)
 _navigation(index, "bottom")
