@@ -49,7 +49,7 @@ def test_predict_then_reveal_shows_the_notebook_noises_scores():
         load_model(WEIGHTS_DIR / "generator.pt", "generator"),
         load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator"),
     )
-    shown = [float(m.value) for m in at.metric]
+    shown = [float(m.value.replace(",", ".")) for m in at.metric]
     assert shown == pytest.approx([expected["noise_prob"], expected["binary_prob"]], abs=1e-4)
     assert len(at.image) == 2
     verdict = "real" if min(expected["noise_prob"], expected["binary_prob"]) >= 0.5 else "fake"
@@ -107,7 +107,9 @@ def test_the_reveal_follows_the_active_discriminator(scheme):
     active = notebook.run_notebook(generator, load_model(WEIGHTS_DIR / name, "discriminator"))
     default = notebook.run_notebook(generator, load_model(WEIGHTS_DIR / "discriminator.pt", "discriminator"))
     assert max(active["noise_prob"], active["binary_prob"]) < 0.5  # these weights reject the notebook's noises
-    assert [float(m.value) for m in at.metric] == pytest.approx([active["noise_prob"], active["binary_prob"]], abs=1e-4)
+    assert [float(m.value.replace(",", ".")) for m in at.metric] == pytest.approx(
+        [active["noise_prob"], active["binary_prob"]], abs=1e-4
+    )
     text = at.info[0].value
     assert text == t(
         "walk.after_reveal_fake",
@@ -275,7 +277,7 @@ def test_the_real_digit_reveal_shows_that_digit_and_its_score():
 
     _, discriminator = _models("discriminator.pt")
     digit = data.real_digits(DEFAULTS.distributions.n, DEFAULTS.distributions.seed)[:1]
-    assert float(at.metric[0].value) == pytest.approx(
+    assert float(at.metric[0].value.replace(",", ".")) == pytest.approx(
         float(scoring.score_batch(discriminator, digit)["probability"][0]), abs=1e-4
     )
     assert len(at.image) == 1

@@ -6,11 +6,12 @@ session_state and is mirrored in the URL (?step=k, 1-based) so a teacher's link 
 
 from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import cache, charts, classroom, feature_charts, pages, pictures, readings
-from dashboard.i18n import t
+from dashboard.i18n import number, t
 from dashboard.pages import DEFAULTS
 
 STEPS = ("noise", "digit", "distributions", "interpolation", "cat", "mechanism")  # the lesson's order
@@ -88,11 +89,26 @@ def _reveal_box(step: str, reveal: Callable[[float], None]) -> None:
 def _guess_metric(where, probability: float, guess: float) -> None:
     where.metric(
         t("walk.real_score"),
-        f"{probability:.4f}",
-        delta=f"{probability - guess:+.2f}",
+        number(probability, ".4f"),
+        delta=number(probability - guess, "+.2f"),
         delta_color="off",
         help=t("walk.delta_help"),
     )
+
+
+def _titled(chart, title_key: str, subtitle_key: str | None = None):
+    """The chart with its title printed above it as text instead: a chart's own title got clipped in the lesson's
+    narrow columns (and on a phone)."""
+    st.markdown(f"**{t(title_key)}**")
+    if subtitle_key:
+        st.caption(t(subtitle_key))
+    chart = chart.copy()
+    chart.title = alt.Undefined
+    return chart
+
+
+# Wide charts (the faceted histogram) scroll sideways on a phone instead of being cut off.
+NARROW_CSS = "<style>@media (max-width: 640px) { [data-testid='stVegaLiteChart'] { overflow-x: auto; } }</style>"
 
 
 # ----- the steps -----
@@ -198,7 +214,8 @@ def step_interpolation() -> None:
     for col, image, row in zip(st.columns(len(view.strip_alphas)), images, path.itertuples()):
         pictures.show(col, image, 4, t("interp.caption", alpha=row.alpha, p=row.probability))
     _, full_path = cache.interpolate(view.seed1, view.seed2, view.path_alphas, view.spherical)
-    st.altair_chart(charts.path_chart(full_path, view.alpha), width="stretch", key="walk_path")
+    line = alt.layer(charts.path_chart(full_path, view.alpha).layer[0])  # the curve alone: no alpha slider here
+    st.altair_chart(_titled(line, "interp.chart_title"), width="stretch", key="walk_path")
     reading = readings.path_reading(full_path)
     st.info(
         t(
@@ -238,11 +255,14 @@ def step_mechanism() -> None:
     st.markdown(t("walk.mechanism_text"))
     points = view.points.assign(label=lambda f: f["group"].map(lambda g: t(f"group.{g}")))
     st.html(feature_charts.TOOLTIP_CSS)
-    st.altair_chart(
-        feature_charts.score_plane_chart(points, view.pcas["score"], view.groups), width="stretch", key="walk_score"
-    )
+    plane = feature_charts.score_plane_chart(points, view.pcas["score"], view.groups)
+    st.altair_chart(_titled(plane, "fs.score_title", "fs.score_subtitle"), width="stretch", key="walk_score")
     st.markdown(t("walk.units_text"))
-    st.altair_chart(feature_charts.unit_chart(view.units, view.groups), width="stretch", key="walk_units")
+    units_chart = _titled(feature_charts.unit_chart(view.units, view.groups), "fs.units_subtitle")
+    units_chart.layer[0].encoding.x.axis.labelAngle = -35  # every group named, none cut
+    units_chart.layer[0].encoding.x.axis.labelOverlap = False
+    units_chart = units_chart.configure_legend(labelLimit=0)
+    st.altair_chart(units_chart, width="stretch", key="walk_units")
     units = readings.unit_reading(view.units)
     if units is not None:
         st.info(
@@ -270,6 +290,7 @@ RENDER = {
 }
 
 st.title(t("walk.title"))
+st.html(NARROW_CSS)
 classroom.join_box()  # class mode: the sidebar's join box (and ?room=CODE links)
 index = _current()
 step = STEPS[index]
