@@ -108,7 +108,10 @@ def _titled(chart, title_key: str, subtitle_key: str | None = None):
 
 
 # Wide charts (the faceted histogram) scroll sideways on a phone instead of being cut off.
-NARROW_CSS = "<style>@media (max-width: 640px) { [data-testid='stVegaLiteChart'] { overflow-x: auto; } }</style>"
+NARROW_CSS = (
+    "<style>@media (max-width: 640px) "
+    "{ [data-testid='stVegaLiteChart'] { max-width: 100%; overflow-x: auto; } }</style>"
+)
 
 
 # ----- the steps -----
@@ -259,8 +262,8 @@ def step_mechanism() -> None:
     st.altair_chart(_titled(plane, "fs.score_title", "fs.score_subtitle"), width="stretch", key="walk_score")
     st.markdown(t("walk.units_text"))
     units_chart = _titled(feature_charts.unit_chart(view.units, view.groups), "fs.units_subtitle")
-    units_chart.layer[0].encoding.x.axis.labelAngle = -35  # every group named, none cut
-    units_chart.layer[0].encoding.x.axis.labelOverlap = False
+    for layer in units_chart.layer:  # every group named, none cut (the layers share the x axis)
+        layer.encoding.x.axis = alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)
     units_chart = units_chart.configure_legend(labelLimit=0)
     st.altair_chart(units_chart, width="stretch", key="walk_units")
     units = readings.unit_reading(view.units)
