@@ -283,3 +283,32 @@ def test_the_real_digit_reveal_shows_that_digit_and_its_score():
     assert len(at.image) == 1
     at.slider(key="walk_guess_digit").set_value(0.1).run()  # the reveal stays while the guess moves
     assert len(at.metric) == 1
+
+
+@pytest.mark.browser
+def test_the_whole_lesson_in_a_real_browser(browser, server):
+    """A fragment's button reruns only the fragment in a browser (AppTest reruns the whole script), so a real
+    Chromium walks the six steps in Russian on a phone-sized screen, revealing each guess: no exception anywhere,
+    and no chart wider than the screen (a wide one scrolls inside it)."""
+    context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?lang=ru")
+        for k, step in enumerate(STEPS, start=1):
+            heading = page.get_by_role("heading", level=2).filter(has_text=f"{k}. {TEXT[f'walk.step_{step}']['ru']}")
+            heading.wait_for(timeout=90_000)
+            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=90_000)
+            if step in ("noise", "digit", "cat"):
+                page.get_by_role("button", name=TEXT["walk.reveal"]["ru"]).click()
+                page.get_by_text(TEXT["walk.real_score"]["ru"]).first.wait_for(timeout=90_000)
+            page.wait_for_timeout(1500)
+            assert page.locator('[data-testid="stException"]').count() == 0, step
+            widths = page.evaluate(
+                "[...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+                ".map(e => e.getBoundingClientRect().right)"
+            )
+            assert all(right <= 390 + 1 for right in widths), (step, widths)
+            if k < len(STEPS):
+                page.get_by_role("button", name=TEXT["walk.next"]["ru"]).first.click()
+    finally:
+        context.close()

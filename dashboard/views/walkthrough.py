@@ -304,7 +304,9 @@ _explore(step)
 _navigation(index, "bottom")
 
 with st.expander(t("walk.steps")):  # the other pages, for free exploration
-    for number, entry in enumerate(pages.steps(), start=1):
-        st.page_link(entry.file, label=f"{number}. {t(f'step.{entry.name}.title')}", icon=":material/arrow_forward:")
+    for position, entry in enumerate(
+        pages.steps(), start=1
+    ):  # not `number`: a fragment rerun reads this module's globals
+        st.page_link(entry.file, label=f"{position}. {t(f'step.{entry.name}.title')}", icon=":material/arrow_forward:")
         st.caption(t(f"step.{entry.name}.notice"))
 st.caption(t("walk.footer"))
