@@ -1108,10 +1108,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fool.start_noise": {"ru": "Старт: шум № {i} из {k}, D = {p:.4f}", "en": "Start: noise {i} of {k}, D = {p:.4f}"},
     "fool.reading_fooled": {
-        "ru": "D отверг старт (**{start:.4f}**), а после {k} {k:plural:шага|шагов|шагов|шага} называет ту же, почти "
-        "не изменившуюся картинку настоящей цифрой: **{end:.4f}** (≥ 0,9 уже на шаге {step}).",
-        "en": "D rejected the start (**{start:.4f}**), yet after {k} {k:plural:step|steps} it calls the same, barely "
-        "changed picture a real digit: **{end:.4f}** (≥ 0.9 from step {step}).",
+        "ru": "D отверг старт (**{start:.4f}**), а после {k} {k:plural:шага|шагов|шагов|шага}, сдвигавших каждый "
+        "пиксель не больше чем на {linf:.2f}, называет картинку настоящей цифрой: **{end:.4f}** (≥ 0,9 уже на шаге "
+        "{step}).",
+        "en": "D rejected the start (**{start:.4f}**), yet after {k} {k:plural:step|steps} that moved no pixel by more "
+        "than {linf:.2f} it calls the picture a real digit: **{end:.4f}** (≥ 0.9 from step {step}).",
     },
     "fool.reading_climbing": {
         "ru": "D отверг старт (**{start:.4f}**); после {k} {k:plural:шага|шагов|шагов|шага} — **{end:.4f}**, ещё "

@@ -192,7 +192,8 @@ def _expected_climb(disc_name: str, source: str, seed: int = 0):
 
     discriminator = load_discriminator(WEIGHTS_DIR / disc_name)
     start = rejected_start(load_generator(WEIGHTS_DIR / "generator.pt"), discriminator, source, seed)
-    return start, fooling_path(discriminator, start.image, steps=DEFAULT_STEPS).probabilities[:, 0]
+    path = fooling_path(discriminator, start.image, steps=DEFAULT_STEPS)
+    return start, path.probabilities[:, 0], path.images[:, 0, 0]
 
 
 def test_the_default_fooling_view_climbs_from_rejected_to_fooled(page):
@@ -203,11 +204,12 @@ def test_the_default_fooling_view_climbs_from_rejected_to_fooled(page):
     page.slider(key="fs_fool_steps").set_value(30).run()  # the default budget (another test moves the slider)
     assert page.radio(key="fs_fool_source").value == "generated"
     path = _fooling_path_frame(page)
-    start, expected = _expected_climb("discriminator.pt", "generated")
+    start, expected, path_images = _expected_climb("discriminator.pt", "generated")
     np.testing.assert_allclose(path["probability"], expected, atol=1e-5)
     assert path["probability"].iloc[0] <= 0.1 and path["probability"].iloc[-1] >= 0.9
     reached = int(np.flatnonzero(expected >= 0.9)[0])
-    sentence = t("fool.reading_fooled", "ru", start=expected[0], end=expected[-1], k=30, step=reached)
+    linf = float(np.abs(path_images[-1] - path_images[0]).max())
+    sentence = t("fool.reading_fooled", "ru", start=expected[0], end=expected[-1], k=30, step=reached, linf=linf)
     assert sentence in [m.value for m in page.markdown]
     caption = t("fool.start_generated", "ru", i=start.index + 1, k=len(start.candidates), p=expected[0])
     assert any(caption in str(image.proto) for image in page.image)
@@ -221,11 +223,11 @@ def test_noise_under_the_joint_discriminator_is_fooled_too():
     at = _app(weights_active={"discriminator": joint}, fs_fool_source="noise")
     assert not at.exception, at.exception
     path = _fooling_path_frame(at)
-    _, expected = _expected_climb(joint, "noise")
+    _, expected, images = _expected_climb(joint, "noise")
     np.testing.assert_allclose(path["probability"], expected, atol=1e-5)
     assert expected[0] <= 0.1 and expected[-1] >= 0.9
-    step = int(np.flatnonzero(expected >= 0.9)[0])
-    assert t("fool.reading_fooled", "ru", start=expected[0], end=expected[-1], k=30, step=step) in [
+    step, linf = int(np.flatnonzero(expected >= 0.9)[0]), float(np.abs(images[-1] - images[0]).max())
+    assert t("fool.reading_fooled", "ru", start=expected[0], end=expected[-1], k=30, step=step, linf=linf) in [
         m.value for m in at.markdown
     ]
 
@@ -236,7 +238,7 @@ def test_a_start_the_discriminator_accepts_is_called_so():
 
     at = _app(fs_fool_source="noise")
     assert not at.exception, at.exception
-    _, expected = _expected_climb("discriminator.pt", "noise")
+    _, expected, _ = _expected_climb("discriminator.pt", "noise")
     assert expected[0] > 0.1
     assert t("fool.reading_accepted", "ru", start=expected[0], end=expected[-1], k=30, step=0) in [
         m.value for m in at.markdown

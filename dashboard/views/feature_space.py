@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, feature_charts, my_images, pictures, readings
-from dashboard.i18n import option_text, t
+from dashboard.i18n import number, option_text, t
 from dashboard.pages import DEFAULTS
 from gan_core.detectors import DETECTORS
 
@@ -41,7 +41,7 @@ views_box = st.container()  # drawn after the fooling controls below, so the pat
 
 st.header(t("fs.fool_title"))
 st.markdown(t("fool.intro", k=cache.FOOLING_CANDIDATES))
-f0, f1, f2, f3 = st.columns([2, 1, 2, 1])
+f0, f1, f2 = st.columns([2, 1, 2])
 fool_source = f0.radio(
     t("fool.source"),
     cache.FOOLING_SOURCES,
@@ -63,7 +63,7 @@ steps = f2.slider(
     persist_state="session",
     help=t("fs.fool_steps_help", size=cache.FOOLING_STEP_SIZE),
 )
-show_path = f3.toggle(t("fs.fool_show"), value=True, key="fs_fool_show", persist_state="session")
+show_path = st.toggle(t("fs.fool_show"), value=True, key="fs_fool_show", persist_state="session")
 fool_images, path, chosen = cache.fooling_path(fool_source, fool_seed, steps, view)
 path = path.assign(label=t("fs.fooling"))
 climb = readings.fooling_reading(path["probability"].to_numpy(), chosen["candidates"])
@@ -83,9 +83,12 @@ pictures.show(
     caption=t("fs.fool_change", linf=float(np.abs(change).max())),
 )
 with g4:
-    st.metric(t("fs.fool_metric", k=steps), f"{climb.end:.4f}", delta=f"{climb.end - climb.start:+.4f}")
+    st.metric(t("fs.fool_metric", k=steps), number(climb.end, ".4f"), delta=number(climb.end - climb.start, "+.4f"))
     st.caption(t("fs.fool_reached", step=climb.reached) if climb.reached is not None else t("fs.fool_not_reached"))
-st.markdown(t(f"fool.reading_{climb.verdict}", start=climb.start, end=climb.end, k=steps, step=climb.reached))
+linf = float(np.abs(change).max())
+st.markdown(
+    t(f"fool.reading_{climb.verdict}", start=climb.start, end=climb.end, k=steps, step=climb.reached, linf=linf)
+)
 st.markdown(f"**{t('fs.fool_chart_title')}**")
 st.altair_chart(feature_charts.fooling_chart(path), width="stretch")
 shown_path = path if show_path else None
