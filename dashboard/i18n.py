@@ -1137,28 +1137,30 @@ TEXT: dict[str, dict[str, str]] = {
     "walk.step_cat": {"ru": "D смотрит на кота", "en": "D looks at a cat"},
     "walk.step_mechanism": {"ru": "Почему так: устройство D", "en": "Why: how D works inside"},
     "walk.predict_digit": {
-        "ru": "Теперь D показывают настоящую рукописную цифру из MNIST, которую он не видел при обучении. Какую "
-        "оценку он поставит?",
-        "en": "Now D is shown a real handwritten MNIST digit it did not see in training. What score will it give?",
+        "ru": "Теперь D показывают настоящую рукописную цифру из MNIST — то, чему его и учили. Какую оценку он "
+        "поставит?",
+        "en": "Now D is shown a real handwritten MNIST digit, the very thing it was trained on. What score will it "
+        "give?",
     },
     "walk.guess_digit": {"ru": "Мой прогноз D(цифра)", "en": "My guess for D(digit)"},
     "walk.digit_caption": {"ru": "Настоящая цифра", "en": "A real digit"},
     "walk.digit_reading_real": {
-        "ru": "D назвал эту цифру настоящей: **{p:.4f}**. На всех {n} отложенных настоящих цифрах его средняя "
+        "ru": "D назвал эту цифру настоящей: **{p:.4f}**. На всех {n} настоящих цифрах выборки его средняя "
         "оценка — **{mean:.4f}**, и {pct:.0f} % из них получают 0,5 или больше; цифры генератора — в среднем "
         "**{generated:.4f}**.",
-        "en": "D called this digit real: **{p:.4f}**. Over all {n} held-out real digits its mean score is "
+        "en": "D called this digit real: **{p:.4f}**. Over all {n} real digits of the sample its mean score is "
         "**{mean:.4f}**, and {pct:.0f}% of them get 0.5 or more; the generator's digits get **{generated:.4f}** on "
         "average.",
     },
     "walk.digit_reading_fake": {
-        "ru": "D дал настоящей цифре всего **{p:.4f}**, меньше 0,5. На всех {n} отложенных настоящих цифрах его "
+        "ru": "D дал настоящей цифре всего **{p:.4f}**, меньше 0,5. На всех {n} настоящих цифрах выборки его "
         "средняя оценка — **{mean:.4f}**, и лишь {pct:.0f} % из них получают 0,5 или больше; цифры генератора — в "
         "среднем **{generated:.4f}**. D учился отличать настоящие цифры от цифр генератора, а не оценивать, "
         "«насколько это цифра».",
-        "en": "D gave a real digit only **{p:.4f}**, below 0.5. Over all {n} held-out real digits its mean score is "
-        "**{mean:.4f}**, and only {pct:.0f}% of them get 0.5 or more; the generator's digits get **{generated:.4f}** "
-        "on average. D learned to tell real digits from the generator's, not how much a picture is a digit.",
+        "en": "D gave a real digit only **{p:.4f}**, below 0.5. Over all {n} real digits of the sample its mean score "
+        "is **{mean:.4f}**, and only {pct:.0f}% of them get 0.5 or more; the generator's digits get "
+        "**{generated:.4f}** on average. D learned to tell real digits from the generator's, not how much a "
+        "picture is a digit.",
     },
     "walk.distributions_text": {
         "ru": "Одна картинка — это случайность. Вот оценки D для {n} картинок каждой группы: настоящие цифры, цифры "

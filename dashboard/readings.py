@@ -159,7 +159,7 @@ def fooling_reading(probabilities, candidates) -> FoolingReading:
 @dataclass(frozen=True)
 class DigitReading:
     probability: float  # D(x) of the lesson's real digit, in [0, 1]
-    real_mean: float  # mean D(x) of the n held-out real digits it is one of
+    real_mean: float  # mean D(x) of the n real digits it is one of (the distributions step's draw)
     real_share: float  # their share at D(x) >= 0.5, in [0, 1]
     generated_mean: float  # mean D(x) of as many generated digits
     n: int

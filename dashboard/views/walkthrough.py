@@ -24,7 +24,7 @@ EXPLORE = {  # each step's "explore on page X" links
     "mechanism": ("feature_space", "zoo"),
 }
 STEP_KEY = "walk_step"  # session_state: the current step's index, 0-based
-DIGIT_INDEX = 0  # the lesson's real digit: the first held-out digit of the distributions' default draw
+DIGIT_INDEX = 0  # the lesson's real digit: the first real digit of the distributions' default draw
 
 
 def _current() -> int:
