@@ -1194,11 +1194,17 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The generator turns noise z into a digit. Mix two noises z₁ and z₂ (α from 0 to 1): the picture flows "
         "smoothly, and under each one is D's score.",
     },
-    "walk.path_reading": {
+    "walk.path_reading_varied": {
         "ru": "Вдоль пути оценка D меняется от **{low:.4f}** (α = {low_alpha:.2f}) до **{high:.4f}** "
-        "(α = {high_alpha:.2f}): похожие картинки могут получать очень разные оценки.",
+        "(α = {high_alpha:.2f}): соседние, похожие картинки получают заметно разные оценки.",
         "en": "Along the path D's score ranges from **{low:.4f}** (α = {low_alpha:.2f}) to **{high:.4f}** "
-        "(α = {high_alpha:.2f}): similar pictures can get very different scores.",
+        "(α = {high_alpha:.2f}): neighbouring, similar pictures get clearly different scores.",
+    },
+    "walk.path_reading_flat": {
+        "ru": "Вдоль пути оценка D остаётся между **{low:.4f}** (α = {low_alpha:.2f}) и **{high:.4f}** "
+        "(α = {high_alpha:.2f}): на этом пути D почти не меняет мнения.",
+        "en": "Along the path D's score stays between **{low:.4f}** (α = {low_alpha:.2f}) and **{high:.4f}** "
+        "(α = {high_alpha:.2f}): along this path D hardly changes its mind.",
     },
     "walk.predict_cat": {
         "ru": "Последний пример блокнота — фотография кота, уменьшенная до 28×28. Ни цифра, ни подделка генератора. "

@@ -203,12 +203,19 @@ class PathReading:
     low_alpha: float
     high: float  # the highest
     high_alpha: float
+    verdict: str  # "varied": high - low >= PATH_VARIED; "flat": less
+
+
+PATH_VARIED = 0.2  # a spread of D(x) along the path this wide is called "very different scores"
 
 
 def path_reading(path: pd.DataFrame) -> PathReading:
-    """cache.interpolate's table (alpha, probability) -> the strip's lowest and highest score and where."""
+    """cache.interpolate's table (alpha, probability) -> the path's lowest and highest score and where."""
     low, high = path.loc[path["probability"].idxmin()], path.loc[path["probability"].idxmax()]
-    return PathReading(float(low["probability"]), float(low["alpha"]), float(high["probability"]), float(high["alpha"]))
+    lo, hi = float(low["probability"]), float(high["probability"])
+    return PathReading(
+        lo, float(low["alpha"]), hi, float(high["alpha"]), "varied" if hi - lo >= PATH_VARIED else "flat"
+    )
 
 
 @dataclass(frozen=True)

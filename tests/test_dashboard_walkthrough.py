@@ -247,7 +247,7 @@ def test_every_step_sentence_follows_the_active_discriminator(scheme):
     )
     path = readings.path_reading(numbers["path"])
     assert said[3] == t(
-        "walk.path_reading",
+        f"walk.path_reading_{path.verdict}",
         "ru",
         low=path.low,
         low_alpha=path.low_alpha,

@@ -96,6 +96,9 @@ def test_the_path_reading_finds_the_lowest_and_highest_alpha():
     path = pd.DataFrame({"alpha": [0.0, 0.25, 0.5, 0.75, 1.0], "probability": [0.4, 0.1, 0.8, 0.9, 0.3]})
     reading = readings.path_reading(path)
     assert (reading.low, reading.low_alpha, reading.high, reading.high_alpha) == (0.1, 0.25, 0.9, 0.75)
+    assert reading.verdict == "varied"
+    flat = pd.DataFrame({"alpha": [0.0, 0.5, 1.0], "probability": [0.30, 0.40, 0.45]})
+    assert readings.path_reading(flat).verdict == "flat"
 
 
 @pytest.mark.parametrize(

@@ -222,7 +222,7 @@ def step_interpolation() -> None:
     reading = readings.path_reading(full_path)
     st.info(
         t(
-            "walk.path_reading",
+            f"walk.path_reading_{reading.verdict}",
             low=reading.low,
             low_alpha=reading.low_alpha,
             high=reading.high,
