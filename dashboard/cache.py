@@ -35,6 +35,7 @@ _GLOBAL_RNG_LOCK = threading.Lock()
 
 FIT_CHOICES = ("own", "all")  # the PCA plane: fitted on real + generated digits, or on every group
 FOOLING_STEPS, FOOLING_STEP_SIZE = fooling.DEFAULT_STEPS, fooling.DEFAULT_STEP_SIZE
+FOOLING_SOURCES, FOOLING_CANDIDATES = fooling.START_SOURCES, fooling.START_CANDIDATES
 
 
 # ----- group images and their scores (score distributions, percentiles, the zoo) -----
@@ -247,21 +248,35 @@ def feature_points(images: np.ndarray, view: FeatureView) -> pd.DataFrame:
     return table
 
 
-@computation(uses="d", max_entries=64, warm=lambda d: [Warm((d.feature_space.fooling_seed, FOOLING_STEPS))])
-def _fooling(disc: Active, seed: int, steps: int) -> dict:
-    path = fooling.fooling_path(disc.model, fooling.fooling_start(seed), steps=steps)
-    return {"images": path.images[:, 0, 0], "features": path.features[:, 0], "logits": path.logits[:, 0]}
+def _fooling_warm(d) -> list[Warm]:
+    view = d.feature_space
+    return [Warm((view.fooling_source, view.fooling_seed, FOOLING_STEPS))]
 
 
-def fooling_path(seed: int, steps: int, view: FeatureView) -> tuple[np.ndarray, pd.DataFrame]:
-    """Gradient ascent on D's logit from Gaussian noise `seed` (gan_core.fooling defaults per step):
-    images (steps + 1, 28, 28) and one row per step: step plus feature_points' columns in `view`'s planes."""
-    result = _fooling(int(seed), int(steps))
+@computation(uses="gd", max_entries=64, warm=_fooling_warm)
+def _fooling(gen: Active, disc: Active, source: str, seed: int, steps: int) -> dict:
+    start = fooling.rejected_start(gen.model, disc.model, source, seed)
+    path = fooling.fooling_path(disc.model, start.image, steps=steps)
+    return {
+        "images": path.images[:, 0, 0],
+        "features": path.features[:, 0],
+        "logits": path.logits[:, 0],
+        "index": start.index,
+        "candidates": start.candidates,
+    }
+
+
+def fooling_path(source: str, seed: int, steps: int, view: FeatureView) -> tuple[np.ndarray, pd.DataFrame, dict]:
+    """Gradient ascent on D's logit (gan_core.fooling defaults per step) from the input of `source` ("generated"
+    or "noise") that the active D scores lowest among gan_core.fooling.START_CANDIDATES drawn from `seed`:
+    images (steps + 1, 28, 28), one row per step (step plus feature_points' columns in `view`'s planes), and the
+    start's choice {"index": int, "candidates": (k,) D(x) of every candidate}."""
+    result = _fooling(str(source), int(seed), int(steps))
     table = features.feature_table(result["features"], view.w, view.b, view.pcas)
     table["distance"] = view.distance.score(result["features"])
     table.insert(0, "step", np.arange(len(table)))
     table["thumb"] = [pictures.data_url(im) for im in result["images"]]
-    return result["images"], table
+    return result["images"], table, {"index": result["index"], "candidates": result["candidates"]}
 
 
 def zoo(n: int, seed: int) -> pd.DataFrame:

@@ -136,10 +136,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "This D disagrees with itself: Gaussian noise **{noise:.4f}**, binary noise **{binary:.4f}**. Two "
         "similar pictures it never saw got opposite answers: its score here is arbitrary.",
     },
-    "walk.steps": {"ru": "Шаги урока", "en": "Steps of the lesson"},
+    "walk.steps": {"ru": "Все страницы урока", "en": "All pages of the lesson"},
     "walk.notice": {"ru": "На что обратить внимание:", "en": "What to notice:"},
     "walk.footer": {
-        "ru": "Язык переключается в боковой панели. Все вычисления идут на сервере с поставленными весами; "
+        "ru": "Язык переключается в боковой панели. Все вычисления идут на сервере со встроенными весами; "
         "свои веса можно загрузить на странице «Веса моделей».",
         "en": "Switch the language in the sidebar. Everything runs on the server with the shipped weights; "
         "you can upload your own on the Weights page.",
@@ -1086,6 +1086,176 @@ TEXT: dict[str, dict[str, str]] = {
     "time.missing": {
         "ru": "Файл weights/scores_over_time.csv отсутствует или повреждён: запустите scripts/score_over_time.py.",
         "en": "weights/scores_over_time.csv is missing or malformed: run scripts/score_over_time.py.",
+    },
+    # ----- issue 12 (items 3, 4): the fooling climb's start, the guided lesson -----
+    "fool.intro": {
+        "ru": "Возьмём картинку, которую D отвергает, и будем понемногу менять пиксели в ту сторону, где растёт логит "
+        "D (градиентный подъём по входу). Старт — та из {k} картинок выбранного источника (seed ниже), которой D "
+        "ставит самую низкую оценку. Картинка почти не меняется, а D всё увереннее называет её настоящей цифрой. "
+        "Путь виден на графиках выше.",
+        "en": "Take a picture D rejects and nudge its pixels in the direction that raises D's logit (gradient ascent "
+        "on the input). The start is the one of {k} pictures from the chosen source (seed below) that D scores "
+        "lowest. The picture barely changes, yet D calls it a real digit with growing confidence. The path shows in "
+        "the charts above.",
+    },
+    "fool.source": {"ru": "Начать с", "en": "Start from"},
+    "fool.source_generated": {"ru": "цифры генератора", "en": "generated digit"},
+    "fool.source_noise": {"ru": "шума", "en": "noise"},
+    "fool.steps": {"ru": "Число шагов подъёма", "en": "Ascent steps"},
+    "fool.start_generated": {
+        "ru": "Старт: цифра генератора № {i} из {k}, D = {p:.4f}",
+        "en": "Start: generated digit {i} of {k}, D = {p:.4f}",
+    },
+    "fool.start_noise": {"ru": "Старт: шум № {i} из {k}, D = {p:.4f}", "en": "Start: noise {i} of {k}, D = {p:.4f}"},
+    "fool.reading_fooled": {
+        "ru": "D отверг старт (**{start:.4f}**), а после {k} {k:plural:шага|шагов|шагов|шага}, сдвигавших каждый "
+        "пиксель не больше чем на {linf:.2f}, называет картинку настоящей цифрой: **{end:.4f}** (≥ 0,9 уже на шаге "
+        "{step}).",
+        "en": "D rejected the start (**{start:.4f}**), yet after {k} {k:plural:step|steps} that moved no pixel by more "
+        "than {linf:.2f} it calls the picture a real digit: **{end:.4f}** (≥ 0.9 from step {step}).",
+    },
+    "fool.reading_climbing": {
+        "ru": "D отверг старт (**{start:.4f}**); после {k} {k:plural:шага|шагов|шагов|шага} — **{end:.4f}**, ещё "
+        "ниже 0,9: добавьте шагов.",
+        "en": "D rejected the start (**{start:.4f}**); after {k} {k:plural:step|steps} it gives **{end:.4f}**, still "
+        "below 0.9: add steps.",
+    },
+    "fool.reading_accepted": {
+        "ru": "Этот D не отвергает даже самый низкий старт: **{start:.4f}** > 0,1. Выберите другой источник или "
+        "seed, чтобы подъём начинался с отказа.",
+        "en": "This D does not reject even the lowest start: **{start:.4f}** > 0.1. Pick the other source or another "
+        "seed so that the climb starts from a rejection.",
+    },
+    "walk.back": {"ru": "Назад", "en": "Back"},
+    "walk.next": {"ru": "Дальше", "en": "Next"},
+    "walk.progress": {"ru": "Шаг {k} из {m}", "en": "Step {k} of {m}"},
+    "walk.explore_on": {"ru": "Подробнее на странице «{page}»", "en": "Explore on the {page} page"},
+    "walk.step_noise": {"ru": "D смотрит на шум", "en": "D looks at noise"},
+    "walk.step_digit": {"ru": "D смотрит на настоящую цифру", "en": "D looks at a real digit"},
+    "walk.step_distributions": {"ru": "Целые группы картинок", "en": "Whole groups of pictures"},
+    "walk.step_interpolation": {"ru": "Путь между двумя цифрами", "en": "A path between two digits"},
+    "walk.step_cat": {"ru": "D смотрит на кота", "en": "D looks at a cat"},
+    "walk.step_mechanism": {"ru": "Почему так: устройство D", "en": "Why: how D works inside"},
+    "walk.predict_digit": {
+        "ru": "Теперь D показывают настоящую рукописную цифру из MNIST — то, чему его и учили. Какую оценку он "
+        "поставит?",
+        "en": "Now D is shown a real handwritten MNIST digit, the very thing it was trained on. What score will it "
+        "give?",
+    },
+    "walk.guess_digit": {"ru": "Мой прогноз D(цифра)", "en": "My guess for D(digit)"},
+    "walk.digit_caption": {"ru": "Настоящая цифра", "en": "A real digit"},
+    "walk.digit_reading_real": {
+        "ru": "D назвал эту цифру настоящей: **{p:.4f}**. На всех {n} настоящих цифрах выборки его средняя "
+        "оценка — **{mean:.4f}**, и {pct:.0f} % из них получают 0,5 или больше; цифры генератора — в среднем "
+        "**{generated:.4f}**.",
+        "en": "D called this digit real: **{p:.4f}**. Over all {n} real digits of the sample its mean score is "
+        "**{mean:.4f}**, and {pct:.0f}% of them get 0.5 or more; the generator's digits get **{generated:.4f}** on "
+        "average.",
+    },
+    "walk.digit_reading_fake": {
+        "ru": "D дал настоящей цифре всего **{p:.4f}**, меньше 0,5. На всех {n} настоящих цифрах выборки его "
+        "средняя оценка — **{mean:.4f}**, и лишь {pct:.0f} % из них получают 0,5 или больше; цифры генератора — в "
+        "среднем **{generated:.4f}**. D учился отличать настоящие цифры от цифр генератора, а не оценивать, "
+        "«насколько это цифра».",
+        "en": "D gave a real digit only **{p:.4f}**, below 0.5. Over all {n} real digits of the sample its mean score "
+        "is **{mean:.4f}**, and only {pct:.0f}% of them get 0.5 or more; the generator's digits get "
+        "**{generated:.4f}** on average. D learned to tell real digits from the generator's, not how much a "
+        "picture is a digit.",
+    },
+    "walk.distributions_text": {
+        "ru": "Одна картинка — это случайность. Вот оценки D для {n} картинок каждой группы: настоящие цифры, цифры "
+        "генератора, шумы и фотографии. Пунктиром отмечены примеры из блокнота.",
+        "en": "One picture may be luck. Here are D's scores for {n} pictures of each group: real digits, generated "
+        "digits, noises and photos. Dashed lines mark the notebook's examples.",
+    },
+    "walk.groups_ordered": {
+        "ru": "настоящие цифры он оценивает выше цифр генератора",
+        "en": "it rates real digits above the generator's",
+    },
+    "walk.groups_unordered": {
+        "ru": "цифры генератора он оценивает не ниже настоящих",
+        "en": "it rates the generator's digits no lower than real ones",
+    },
+    "walk.groups_noise_above": {
+        "ru": "В среднем: настоящие цифры — **{real:.4f}**, цифры генератора — **{generated:.4f}**, гауссов шум — "
+        "**{noise:.4f}**. Значит, {order}, но шуму ставит не меньше, чем настоящим цифрам.",
+        "en": "On average: real digits **{real:.4f}**, generated digits **{generated:.4f}**, Gaussian noise "
+        "**{noise:.4f}**. So {order}, yet it gives noise no less than real digits.",
+    },
+    "walk.groups_noise_below": {
+        "ru": "В среднем: настоящие цифры — **{real:.4f}**, цифры генератора — **{generated:.4f}**, гауссов шум — "
+        "**{noise:.4f}**. Значит, {order}, а шуму ставит меньше, чем настоящим цифрам.",
+        "en": "On average: real digits **{real:.4f}**, generated digits **{generated:.4f}**, Gaussian noise "
+        "**{noise:.4f}**. So {order}, and it gives noise less than real digits.",
+    },
+    "walk.interpolation_text": {
+        "ru": "Генератор превращает шум z в цифру. Смешаем два шума z₁ и z₂ (α от 0 до 1): картинка плавно "
+        "перетекает, а под каждой — оценка D.",
+        "en": "The generator turns noise z into a digit. Mix two noises z₁ and z₂ (α from 0 to 1): the picture flows "
+        "smoothly, and under each one is D's score.",
+    },
+    "walk.path_reading_varied": {
+        "ru": "Вдоль пути оценка D меняется от **{low:.4f}** (α = {low_alpha:.2f}) до **{high:.4f}** "
+        "(α = {high_alpha:.2f}): соседние, похожие картинки получают заметно разные оценки.",
+        "en": "Along the path D's score ranges from **{low:.4f}** (α = {low_alpha:.2f}) to **{high:.4f}** "
+        "(α = {high_alpha:.2f}): neighbouring, similar pictures get clearly different scores.",
+    },
+    "walk.path_reading_flat": {
+        "ru": "Вдоль пути оценка D остаётся между **{low:.4f}** (α = {low_alpha:.2f}) и **{high:.4f}** "
+        "(α = {high_alpha:.2f}): на этом пути D почти не меняет мнения.",
+        "en": "Along the path D's score stays between **{low:.4f}** (α = {low_alpha:.2f}) and **{high:.4f}** "
+        "(α = {high_alpha:.2f}): along this path D hardly changes its mind.",
+    },
+    "walk.predict_cat": {
+        "ru": "Последний пример блокнота — фотография кота, уменьшенная до 28×28. Ни цифра, ни подделка генератора. "
+        "Какую оценку даст D?",
+        "en": "The notebook's last example is a photo of a cat shrunk to 28×28: neither a digit nor a generator's "
+        "fake. What score will D give?",
+    },
+    "walk.guess_cat": {"ru": "Мой прогноз D(кот)", "en": "My guess for D(cat)"},
+    "walk.cat_reading_real_above": {
+        "ru": "D назвал кота настоящей цифрой: **{cat:.4f}** — не меньше, чем в среднем получают настоящие цифры "
+        "(**{real:.4f}**), и больше цифры генератора из блокнота (**{generated:.4f}**).",
+        "en": "D called the cat a real digit: **{cat:.4f}**, no less than real digits get on average (**{real:.4f}**) "
+        "and more than the notebook's generated digit (**{generated:.4f}**).",
+    },
+    "walk.cat_reading_real_below": {
+        "ru": "D назвал кота настоящей цифрой: **{cat:.4f}** ≥ 0,5, хотя и меньше средней оценки настоящих цифр "
+        "(**{real:.4f}**); цифра генератора из блокнота получила **{generated:.4f}**.",
+        "en": "D called the cat a real digit: **{cat:.4f}** ≥ 0.5, though less than real digits get on average "
+        "(**{real:.4f}**); the notebook's generated digit got **{generated:.4f}**.",
+    },
+    "walk.cat_reading_fake_above": {
+        "ru": "D отверг кота (**{cat:.4f}** < 0,5), но всё же оценил его не ниже, чем в среднем настоящие цифры "
+        "(**{real:.4f}**); цифра генератора из блокнота получила **{generated:.4f}**.",
+        "en": "D rejected the cat (**{cat:.4f}** < 0.5), yet rated it no lower than real digits on average "
+        "(**{real:.4f}**); the notebook's generated digit got **{generated:.4f}**.",
+    },
+    "walk.cat_reading_fake_below": {
+        "ru": "D отверг кота: **{cat:.4f}**, меньше 0,5 и меньше средней оценки настоящих цифр (**{real:.4f}**); "
+        "цифра генератора из блокнота получила **{generated:.4f}**. Это свойство обучения этих весов: на другом "
+        "шаге сравните дискриминаторы в зоопарке.",
+        "en": "D rejected the cat: **{cat:.4f}**, below 0.5 and below real digits' mean (**{real:.4f}**); the "
+        "notebook's generated digit got **{generated:.4f}**. That comes from how these weights were trained: compare "
+        "the discriminators in the zoo.",
+    },
+    "walk.mechanism_text": {
+        "ru": "Последний слой D линейный: логит = w·φ + b, где φ — 4096 признаков картинки. На плоскости ниже ось X — "
+        "сам логит (пунктир — D = 0,5), ось Y — главное направление признаков поперёк w. Наведите на точку, чтобы "
+        "увидеть картинку.",
+        "en": "D's last layer is linear: logit = w·φ + b, with φ the picture's 4096 features. In the plane below the "
+        "x axis is the logit itself (dashed: D = 0.5), the y axis the main direction of the features across w. "
+        "Hover over a point to see its picture.",
+    },
+    "walk.units_text": {
+        "ru": "Логит раскладывается на тягу «настоящих» признаков (w > 0) и давление «поддельных» (w < 0). "
+        "Средние по группам:",
+        "en": "The logit splits into the pull of the 'real' units (w > 0) and the push of the 'fake' units (w < 0). "
+        "Means per group:",
+    },
+    "walk.end": {
+        "ru": "Дальше исследуйте свободно: все страницы — в боковой панели и в списке ниже.",
+        "en": "From here, explore freely: every page is in the sidebar and in the list below.",
     },
 }
 

@@ -101,6 +101,7 @@ class FeatureSpaceDefaults:
     seed: int = 0
     n_choices: tuple[int, ...] = (100, 300, 1000)
     scatter_cap: int = 700  # points sent to the browser (each carries a PNG thumbnail); fits and metrics use all n
+    fooling_source: str = "generated"  # the climb starts from the generated digit D rejects most (issue 12)
     fooling_seed: int = 0
     fooling_max_steps: int = 100
 

@@ -128,3 +128,110 @@ def reveal_reading(examples: pd.DataFrame) -> RevealReading:
     noise, binary = float(probability["noise"]), float(probability["binary"])
     real = [p >= 0.5 for p in (noise, binary)]
     return RevealReading(noise, binary, "real" if all(real) else "fake" if not any(real) else "split")
+
+
+# ----- issue 12: the fooling climb, the guided lesson's reveals -----
+
+FOOLED = 0.9  # D(x) at which a fooling climb counts as fooled
+REJECTED = 0.1  # D(x) at or below which a start counts as rejected
+
+
+@dataclass(frozen=True)
+class FoolingReading:
+    start: float  # D(x) at step 0, in [0, 1]
+    end: float  # D(x) at the last step
+    reached: int | None  # the first step with D(x) >= FOOLED, or None
+    candidates: int  # how many seeded inputs the start was chosen from
+    verdict: str  # "fooled": rejected start (<= REJECTED), fooled end; "accepted": the start already scored above
+    # REJECTED; "climbing": rejected start, not fooled yet
+
+
+def fooling_reading(probabilities, candidates) -> FoolingReading:
+    """D(x) per step of a fooling path (k+1,) and the start's candidates' D(x) (m,) -> what the section says."""
+    scores = [float(p) for p in probabilities]
+    hits = [step for step, p in enumerate(scores) if p >= FOOLED]
+    reached = hits[0] if hits else None
+    start, end = scores[0], scores[-1]
+    verdict = "accepted" if start > REJECTED else "fooled" if end >= FOOLED else "climbing"
+    return FoolingReading(start, end, reached, len(candidates), verdict)
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    probability: float  # D(x) of the lesson's real digit, in [0, 1]
+    real_mean: float  # mean D(x) of the n real digits it is one of (the distributions step's draw)
+    real_share: float  # their share at D(x) >= 0.5, in [0, 1]
+    generated_mean: float  # mean D(x) of as many generated digits
+    n: int
+    verdict: str  # "real": this digit gets >= 0.5; "fake": below
+
+
+def digit_reading(scores: pd.DataFrame, index: int = 0) -> DigitReading:
+    """cache.group_scores' table (group, index, probability) -> the real digit `index` next to its group."""
+    real = scores[scores["group"] == "real"]
+    probability = float(real.loc[real["index"] == index, "probability"].iloc[0])
+    generated = scores.loc[scores["group"] == "generated", "probability"]
+    return DigitReading(
+        probability,
+        float(real["probability"].mean()),
+        float((real["probability"] >= 0.5).mean()),
+        float(generated.mean()),
+        len(real),
+        "real" if probability >= 0.5 else "fake",
+    )
+
+
+@dataclass(frozen=True)
+class GroupsReading:
+    real: float  # mean D(x) of the real digits
+    generated: float  # of the generated ones
+    noise: float  # of the Gaussian noise
+    ordered: bool  # real digits above generated ones (means)
+    noise_vs_real: str  # "above": noise's mean >= the real digits'; "below"
+
+
+def groups_reading(scores: pd.DataFrame) -> GroupsReading:
+    """cache.group_scores' table -> the means the distributions step compares (real, generated, Gaussian noise)."""
+    means = scores.groupby("group")["probability"].mean()
+    real, generated, noise = (float(means[g]) for g in ("real", "generated", "gaussian"))
+    return GroupsReading(real, generated, noise, real > generated, "above" if noise >= real else "below")
+
+
+@dataclass(frozen=True)
+class PathReading:
+    low: float  # the lowest D(x) along the interpolation strip
+    low_alpha: float
+    high: float  # the highest
+    high_alpha: float
+    verdict: str  # "varied": high - low >= PATH_VARIED; "flat": less
+
+
+PATH_VARIED = 0.2  # a spread of D(x) along the path this wide is called "very different scores"
+
+
+def path_reading(path: pd.DataFrame) -> PathReading:
+    """cache.interpolate's table (alpha, probability) -> the path's lowest and highest score and where."""
+    low, high = path.loc[path["probability"].idxmin()], path.loc[path["probability"].idxmax()]
+    lo, hi = float(low["probability"]), float(high["probability"])
+    return PathReading(
+        lo, float(low["alpha"]), hi, float(high["alpha"]), "varied" if hi - lo >= PATH_VARIED else "flat"
+    )
+
+
+@dataclass(frozen=True)
+class CatReading:
+    cat: float  # D(x) of the notebook's cat
+    generated: float  # of the notebook's generated digit
+    real_mean: float  # mean D(x) of the real digits
+    verdict: str  # "real": the cat gets >= 0.5; "fake"
+    vs_real: str  # "above": the cat scores at least the real digits' mean; "below"
+
+
+def cat_reading(examples: pd.DataFrame, scores: pd.DataFrame) -> CatReading:
+    """cache.notebook_examples' scores (name, probability) and cache.group_scores' table -> the cat's reveal."""
+    probability = examples.set_index("name")["probability"]
+    cat, generated = float(probability["cat"]), float(probability["generated"])
+    real_mean = float(scores.loc[scores["group"] == "real", "probability"].mean())
+    return CatReading(
+        cat, generated, real_mean, "real" if cat >= 0.5 else "fake", "above" if cat >= real_mean else "below"
+    )

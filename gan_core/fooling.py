@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .data import gaussian_noise
-from .scoring import sigmoid
+from .data import gaussian_noise, generated_digits
+from .scoring import score_batch, sigmoid
 
 DEFAULT_STEPS = 30
 DEFAULT_STEP_SIZE = 0.02  # per pixel per step; 30 steps move a pixel at most 0.6, noise has std 1
+START_SOURCES = ("generated", "noise")  # where a climb may start: G's digits or Gaussian noise
+START_CANDIDATES = 8  # seeded draws the start is chosen from (the one D scores lowest)
 
 
 @dataclass
@@ -39,6 +41,42 @@ class FoolingPath:
 def fooling_start(seed: int, n: int = 1) -> torch.Tensor:
     """The start: the notebook's Gaussian noise N(0, 1), (n,1,28,28), reproducible from seed."""
     return gaussian_noise(n, seed)
+
+
+@dataclass
+class FoolingStart:
+    """A start the discriminator rejects: image (1,1,28,28) float32 (a generated digit in [-1, 1], or N(0, 1)
+    noise); source, one of START_SOURCES; index: which of the seeded candidates it is; candidates: (k,) D(x) of
+    every candidate in [0, 1] (image is candidate `index`, the lowest)."""
+
+    image: torch.Tensor
+    source: str
+    index: int
+    candidates: np.ndarray
+
+    @property
+    def probability(self) -> float:
+        return float(self.candidates[self.index])
+
+
+def rejected_start(
+    generator, discriminator, source: str = "generated", seed: int = 0, candidates: int = START_CANDIDATES
+) -> FoolingStart:
+    """Of `candidates` seeded draws from `source` ("generated": G(z), z ~ N(0, I) from seed; "noise": the
+    notebook's Gaussian noise from seed), the one the discriminator scores lowest: a start it rejects, so the
+    climb shows D changing its mind. Deterministic in (weights, source, seed, candidates)."""
+    if source not in START_SOURCES:
+        raise ValueError(f"source must be one of {START_SOURCES}, got {source!r}")
+    if candidates < 1:
+        raise ValueError("candidates must be >= 1")
+    with torch.inference_mode():
+        draws = (
+            generated_digits(generator, candidates, seed) if source == "generated" else gaussian_noise(candidates, seed)
+        )
+    draws = draws.detach().cpu().clone()  # (k,1,28,28), out of inference mode for the ascent
+    probabilities = score_batch(discriminator, draws)["probability"]  # (k,)
+    index = int(np.argmin(probabilities))
+    return FoolingStart(draws[index : index + 1], source, index, probabilities)
 
 
 def fooling_path(

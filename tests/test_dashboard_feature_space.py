@@ -176,3 +176,70 @@ def test_the_further_reading_list_names_the_papers(page):
     text = " ".join(e.proto.body for e in page.markdown)
     for paper in ("Nguyen", "Hendrycks", "Lee", "Hein", "Sun", "Kliger"):
         assert paper in text
+
+
+# ----- issue 12: fooling works in the default view -----
+
+
+def _fooling_path_frame(at) -> pd.DataFrame:
+    spec, frames = _chart(at, "step")
+    return _layer(spec, frames, lambda layer: _mark(layer)["type"] == "line")[0]
+
+
+def _expected_climb(disc_name: str, source: str, seed: int = 0):
+    from gan_core.fooling import DEFAULT_STEPS, fooling_path, rejected_start
+    from gan_core.weights import WEIGHTS_DIR, load_discriminator, load_generator
+
+    discriminator = load_discriminator(WEIGHTS_DIR / disc_name)
+    start = rejected_start(load_generator(WEIGHTS_DIR / "generator.pt"), discriminator, source, seed)
+    path = fooling_path(discriminator, start.image, steps=DEFAULT_STEPS)
+    return start, path.probabilities[:, 0], path.images[:, 0, 0]
+
+
+def test_the_default_fooling_view_climbs_from_rejected_to_fooled(page):
+    """Default weights, default controls: the section starts from the generated digit D rejects most and shows D
+    rising from <= 0.1 to >= 0.9, with the sentence built from those numbers."""
+    from dashboard.i18n import t
+
+    page.slider(key="fs_fool_steps").set_value(30).run()  # the default budget (another test moves the slider)
+    assert page.radio(key="fs_fool_source").value == "generated"
+    path = _fooling_path_frame(page)
+    start, expected, path_images = _expected_climb("discriminator.pt", "generated")
+    np.testing.assert_allclose(path["probability"], expected, atol=1e-5)
+    assert path["probability"].iloc[0] <= 0.1 and path["probability"].iloc[-1] >= 0.9
+    reached = int(np.flatnonzero(expected >= 0.9)[0])
+    linf = float(np.abs(path_images[-1] - path_images[0]).max())
+    sentence = t("fool.reading_fooled", "ru", start=expected[0], end=expected[-1], k=30, step=reached, linf=linf)
+    assert sentence in [m.value for m in page.markdown]
+    caption = t("fool.start_generated", "ru", i=start.index + 1, k=len(start.candidates), p=expected[0])
+    assert any(caption in str(image.proto) for image in page.image)
+
+
+def test_noise_under_the_joint_discriminator_is_fooled_too():
+    from dashboard.i18n import t
+    from gan_core.weights import shipped_weights
+
+    joint = next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == "joint")
+    at = _app(weights_active={"discriminator": joint}, fs_fool_source="noise")
+    assert not at.exception, at.exception
+    path = _fooling_path_frame(at)
+    _, expected, images = _expected_climb(joint, "noise")
+    np.testing.assert_allclose(path["probability"], expected, atol=1e-5)
+    assert expected[0] <= 0.1 and expected[-1] >= 0.9
+    step, linf = int(np.flatnonzero(expected >= 0.9)[0]), float(np.abs(images[-1] - images[0]).max())
+    assert t("fool.reading_fooled", "ru", start=expected[0], end=expected[-1], k=30, step=step, linf=linf) in [
+        m.value for m in at.markdown
+    ]
+
+
+def test_a_start_the_discriminator_accepts_is_called_so():
+    """Noise under the default D scores near 1: the section says the start is not rejected, not 'D rejected it'."""
+    from dashboard.i18n import t
+
+    at = _app(fs_fool_source="noise")
+    assert not at.exception, at.exception
+    _, expected, _ = _expected_climb("discriminator.pt", "noise")
+    assert expected[0] > 0.1
+    assert t("fool.reading_accepted", "ru", start=expected[0], end=expected[-1], k=30, step=0) in [
+        m.value for m in at.markdown
+    ]

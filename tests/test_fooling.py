@@ -82,3 +82,57 @@ def test_default_budget_fools_the_shipped_discriminator():
         model, torch.cat([fooling_start(seed) for seed in range(10)]), steps=DEFAULT_STEPS, step_size=DEFAULT_STEP_SIZE
     )
     assert (path.probabilities[-1] >= 0.9).sum() >= 9
+
+
+# ----- issue 12: a start the discriminator rejects -----
+
+
+def test_rejected_start_is_the_lowest_scored_seeded_candidate(tiny_pair):
+    from gan_core.data import generated_digits
+    from gan_core.fooling import rejected_start
+    from gan_core.scoring import score_batch
+
+    generator, discriminator = tiny_pair
+    start = rejected_start(generator, discriminator, "generated", seed=4, candidates=5)
+    draws = generated_digits(generator, 5, 4)
+    expected = score_batch(discriminator, draws)["probability"]  # independently scored
+    np.testing.assert_allclose(start.candidates, expected, atol=1e-6)
+    assert start.index == int(np.argmin(expected)) and start.probability == pytest.approx(expected.min(), abs=1e-6)
+    assert start.image.shape == (1, 1, 28, 28) and torch.equal(start.image[0], draws[start.index])
+    again = rejected_start(generator, discriminator, "generated", seed=4, candidates=5)
+    assert torch.equal(again.image, start.image)  # seeded
+    noise = rejected_start(generator, discriminator, "noise", seed=4, candidates=5)
+    assert torch.equal(noise.image[0], fooling_start(4, n=5)[noise.index])  # the notebook's noise, from the seed
+    with pytest.raises(ValueError):
+        rejected_start(generator, discriminator, "cat")
+
+
+def _shipped(name):
+    from gan_core.weights import load_generator
+
+    return load_generator(WEIGHTS_DIR / "generator.pt"), load_discriminator(WEIGHTS_DIR / name)
+
+
+def test_default_budget_climbs_a_rejected_digit_past_the_default_discriminator():
+    """The Feature space page's default view: on the shipped default pair, the generated digit D scores lowest
+    (seed 0) starts at D <= 0.1 and the default budget lifts it to D >= 0.9."""
+    from gan_core.fooling import rejected_start
+
+    default = next(name for name, entry in shipped_weights(kind="discriminator").items() if entry.get("default"))
+    generator, discriminator = _shipped(default)
+    start = rejected_start(generator, discriminator, "generated", seed=0)
+    path = fooling_path(discriminator, start.image, steps=DEFAULT_STEPS, step_size=DEFAULT_STEP_SIZE)
+    assert path.probabilities[0, 0] == pytest.approx(start.probability, abs=1e-5)
+    assert path.probabilities[0, 0] <= 0.1 and path.probabilities[-1, 0] >= 0.9
+
+
+def test_under_the_joint_discriminator_noise_is_a_rejected_start_too():
+    from gan_core.fooling import rejected_start
+
+    joint = next(
+        name for name, entry in shipped_weights(kind="discriminator").items() if entry.get("scheme") == "joint"
+    )
+    generator, discriminator = _shipped(joint)
+    start = rejected_start(generator, discriminator, "noise", seed=0)
+    path = fooling_path(discriminator, start.image)
+    assert path.probabilities[0, 0] <= 0.1 and path.probabilities[-1, 0] >= 0.9

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, feature_charts, my_images, pictures, readings
-from dashboard.i18n import option_text, t
+from dashboard.i18n import number, option_text, t
 from dashboard.pages import DEFAULTS
 from gan_core.detectors import DETECTORS
 
@@ -40,13 +40,22 @@ if entries:
 views_box = st.container()  # drawn after the fooling controls below, so the path can appear in both views
 
 st.header(t("fs.fool_title"))
-st.markdown(t("fs.fool_intro"))
-f1, f2, f3 = st.columns([1, 2, 1])
+st.markdown(t("fool.intro", k=cache.FOOLING_CANDIDATES))
+f0, f1, f2 = st.columns([2, 1, 2])
+fool_source = f0.radio(
+    t("fool.source"),
+    cache.FOOLING_SOURCES,
+    index=cache.FOOLING_SOURCES.index(DEFAULT.fooling_source),
+    format_func=option_text("fool.source_"),
+    horizontal=True,
+    key="fs_fool_source",
+    persist_state="session",
+)
 fool_seed = f1.number_input(
-    t("fs.fool_seed"), 0, 2**31 - 1, DEFAULT.fooling_seed, key="fs_fool_seed", persist_state="session"
+    t("dist.seed"), 0, 2**31 - 1, DEFAULT.fooling_seed, key="fs_fool_seed", persist_state="session"
 )
 steps = f2.slider(
-    t("fs.fool_steps"),
+    t("fool.steps"),
     0,
     DEFAULT.fooling_max_steps,
     cache.FOOLING_STEPS,
@@ -54,12 +63,18 @@ steps = f2.slider(
     persist_state="session",
     help=t("fs.fool_steps_help", size=cache.FOOLING_STEP_SIZE),
 )
-show_path = f3.toggle(t("fs.fool_show"), value=True, key="fs_fool_show", persist_state="session")
-fool_images, path = cache.fooling_path(fool_seed, steps, view)
+show_path = st.toggle(t("fs.fool_show"), value=True, key="fs_fool_show", persist_state="session")
+fool_images, path, chosen = cache.fooling_path(fool_source, fool_seed, steps, view)
 path = path.assign(label=t("fs.fooling"))
+climb = readings.fooling_reading(path["probability"].to_numpy(), chosen["candidates"])
 g1, g2, g3, g4 = st.columns([1, 1, 1, 2])
-pictures.show(g1, fool_images[0], 5, caption=t("fs.fool_start", p=path["probability"].iloc[0]))
-pictures.show(g2, fool_images[-1], 5, caption=t("fs.fool_end", k=steps, p=path["probability"].iloc[-1]))
+pictures.show(
+    g1,
+    fool_images[0],
+    5,
+    caption=t(f"fool.start_{fool_source}", i=chosen["index"] + 1, k=climb.candidates, p=climb.start),
+)
+pictures.show(g2, fool_images[-1], 5, caption=t("fs.fool_end", k=steps, p=climb.end))
 change = fool_images[-1] - fool_images[0]
 pictures.show(
     g3,
@@ -67,14 +82,13 @@ pictures.show(
     5,
     caption=t("fs.fool_change", linf=float(np.abs(change).max())),
 )
-reached = np.flatnonzero(path["probability"].to_numpy() >= 0.9)
 with g4:
-    st.metric(
-        t("fs.fool_metric", k=steps),
-        f"{path['probability'].iloc[-1]:.4f}",
-        delta=f"{path['probability'].iloc[-1] - path['probability'].iloc[0]:+.4f}",
-    )
-    st.caption(t("fs.fool_reached", step=int(reached[0])) if reached.size else t("fs.fool_not_reached"))
+    st.metric(t("fs.fool_metric", k=steps), number(climb.end, ".4f"), delta=number(climb.end - climb.start, "+.4f"))
+    st.caption(t("fs.fool_reached", step=climb.reached) if climb.reached is not None else t("fs.fool_not_reached"))
+linf = float(np.abs(change).max())
+st.markdown(
+    t(f"fool.reading_{climb.verdict}", start=climb.start, end=climb.end, k=steps, step=climb.reached, linf=linf)
+)
 st.markdown(f"**{t('fs.fool_chart_title')}**")
 st.altair_chart(feature_charts.fooling_chart(path), width="stretch")
 shown_path = path if show_path else None
