@@ -82,13 +82,18 @@ def test_a_truncated_png_is_refused_in_english_too():
     assert "cut.png" in at.error[0].value and TEXT["error.image.corrupt"]["en"] in at.error[0].value
 
 
-def test_switching_the_pipeline_adds_the_other_preparation(discriminator):
-    at = upload(open_page(), ("seven.png", digit_png(), "image/png"))
+def test_switching_the_pipeline_reprepares_each_upload_without_duplicates(discriminator):
+    other = cv2.imencode(".png", np.full((50, 80), 200, np.uint8))[1].tobytes()
+    at = upload(open_page(), ("seven.png", digit_png(), "image/png"), ("grey.png", other, "image/png"))
     at.radio(key="mine_pipeline").set_value("mnist").run()
-    pipelines = [e["pipeline"] for e in at.session_state[my_images.KEY]]
-    assert pipelines == ["notebook", "mnist"]
+    kept = at.session_state[my_images.KEY]
+    assert [(e["name"], e["pipeline"]) for e in kept] == [("seven.png", "mnist"), ("grey.png", "mnist")]
+    assert len(at.metric) == 2
     expected = scoring.score_batch(discriminator, prepare_image(digit_png(), "mnist").tensor)["probability"][0]
-    assert float(at.metric[0].value) == pytest.approx(float(expected), abs=1e-4)  # newest first
+    assert float(at.metric[1].value) == pytest.approx(float(expected), abs=1e-4)  # newest first: seven is second
+    at.radio(key="mine_pipeline").set_value("notebook").run()  # and back: still two, in the notebook's preparation
+    assert [e["pipeline"] for e in at.session_state[my_images.KEY]] == ["notebook", "notebook"]
+    assert len(at.metric) == 2
 
 
 def test_several_files_at_once_and_clearing():
