@@ -6,6 +6,7 @@ see _LocaleFormatter). The language is the sidebar choice, defaulting to the bro
 (`st.context.locale`: en* -> English, anything else or unknown -> Russian, the course's language).
 """
 
+import contextlib
 import functools
 import math
 import string
@@ -1203,6 +1204,30 @@ def note_text(note: str) -> str:
     return t(f"note.{note}") if f"note.{note}" in TEXT else note
 
 
+def _carry_widget_values() -> None:
+    """The language switch's on_change: keep every option widget's choice in the new language.
+
+    A radio, selectbox or multiselect sends back the label it shows, so after a switch the old language's label
+    matches no option and the choice is lost (a radio shows nothing selected, chips stay in the old language).
+    Setting each value again from Python, as the option keys the old labels stand for, makes Streamlit send the
+    widgets their choice under the new labels. Only text values: buttons (bool) refuse to be set."""
+    from streamlit.errors import StreamlitAPIException
+
+    for key in list(st.session_state):
+        if key == SESSION_KEY:
+            continue
+        try:
+            value = st.session_state[key]
+        except (KeyError, StreamlitAPIException):
+            continue
+        is_text = isinstance(value, str) or (
+            isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value)
+        )
+        if is_text:
+            with contextlib.suppress(StreamlitAPIException):  # a widget that cannot be set: nothing to carry
+                st.session_state[key] = value
+
+
 def language_selector() -> str:
     """The sidebar's language switch (session key "lang"); returns the chosen language. The choice is also kept in
     the URL (?lang=en), so a reload or a link a teacher shares opens in the same language."""
@@ -1216,6 +1241,7 @@ def language_selector() -> str:
         format_func=LANGUAGES.get,
         key=SESSION_KEY,
         horizontal=True,
+        on_change=_carry_widget_values,
     )
     st.query_params[SESSION_KEY] = choice
     return choice

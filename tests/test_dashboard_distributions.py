@@ -109,3 +109,19 @@ def test_switching_language_changes_the_title_and_group_names():
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == TEXT["dist.title"]["en"]
     assert summary(at)["group"].iloc[0] == TEXT["group.real"]["en"]
+
+
+def test_group_choice_and_axis_survive_a_page_change_and_a_language_switch():
+    at = open_page(50)
+    at.radio(key="dist_axis").set_value("logit").run()
+    at.multiselect(key="dist_groups").unselect("binary").run()
+    at.switch_page("views/zoo.py").run()
+    at.switch_page("views/distributions.py").run()
+    assert not at.exception
+    assert at.radio(key="dist_axis").value == "logit"
+    assert "binary" not in at.multiselect(key="dist_groups").value
+    at.sidebar.radio(key="lang").set_value("en").run()
+    groups = at.multiselect(key="dist_groups")
+    assert "binary" not in groups.value and len(groups.value) == len(groups.options) - 1
+    assert TEXT["group.real"]["en"] in groups.options  # the chips' labels follow the language
+    assert at.radio(key="dist_axis").value == "logit"

@@ -33,7 +33,14 @@ with st.container(border=True):
 with st.spinner(t("dist.computing")):
     scores = cache.group_scores(n, seed)
 labels = {g: t(f"group.{g}") for g in scores["group"].unique()}
-chosen = st.multiselect(t("dist.groups"), list(labels), default=list(labels), format_func=labels.get, key="dist_groups")
+chosen = st.multiselect(
+    t("dist.groups"),
+    list(labels),
+    default=list(labels),
+    format_func=labels.get,
+    key="dist_groups",
+    persist_state="session",
+)
 scores = scores[scores["group"].isin(chosen)]
 
 example_images, example_scores = cache.notebook_examples()

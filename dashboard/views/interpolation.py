@@ -83,7 +83,14 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
     """Only this part reruns when alpha moves: the path is cached, the slider just picks a point on it."""
     images, path = cache.interpolate(seed1, seed2, DEFAULT.path_alphas, spherical)
     alpha = st.slider(
-        t("interp.alpha"), 0.0, 1.0, DEFAULT.alpha, 0.025, key="interp_alpha", help=t("interp.alpha_help")
+        t("interp.alpha"),
+        0.0,
+        1.0,
+        DEFAULT.alpha,
+        0.025,
+        key="interp_alpha",
+        help=t("interp.alpha_help"),
+        persist_state="session",
     )
     i = int(np.argmin(np.abs(path["alpha"].to_numpy() - alpha)))
     left, right = st.columns([1, 2])

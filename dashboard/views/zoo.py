@@ -68,12 +68,13 @@ if history is None:
     st.info(t("time.missing"))
 else:
     shipped = session_weights.shipped("discriminator")
-    models = list(dict.fromkeys(history["model"]))
+    # labels fixed in this run's language (AppTest formats after the run, when the session can't be looked up)
+    model_labels = {
+        m: weight_names.describe("discriminator", m, short=True) if m in shipped else m
+        for m in dict.fromkeys(history["model"])
+    }
     model = st.selectbox(
-        t("time.model"),
-        models,
-        format_func=lambda m: weight_names.describe("discriminator", m, short=True) if m in shipped else m,
-        key="zoo_time_model",
+        t("time.model"), list(model_labels), format_func=model_labels.get, key="zoo_time_model", persist_state="session"
     )
     rows = history[history["model"] == model]
     epochs = sorted(set(rows["epoch"]))  # the joint D also has fractions of its first epoch (optimiser steps)

@@ -1,0 +1,26 @@
+"""In Chromium: an option widget keeps its choice across a language switch (the browser sends the shown label
+back, so only a real browser shows the lost selection)."""
+
+import pytest
+from browser import open_page, settle
+
+from dashboard.i18n import TEXT
+
+pytestmark = pytest.mark.browser
+
+
+def checked_radios(page) -> list[str]:
+    return page.evaluate(
+        "[...document.querySelectorAll('[data-testid=stRadio] input:checked')].map(e => e.closest('label').innerText)"
+    )
+
+
+def test_the_axis_radio_keeps_its_choice_across_a_language_switch(page, server):
+    open_page(page, server, "distributions", "en")
+    page.get_by_text(TEXT["axis.logit"]["en"]).click()
+    settle(page)
+    assert TEXT["axis.logit"]["en"] in checked_radios(page)
+    page.get_by_text("Русский").click()
+    page.get_by_role("heading", level=1).filter(has_text=TEXT["dist.title"]["ru"]).wait_for()
+    settle(page)
+    assert TEXT["axis.logit"]["ru"] in checked_radios(page)
