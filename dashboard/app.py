@@ -9,7 +9,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import i18n, warm_up, weights_badge  # noqa: E402
+from dashboard import i18n, url_state, warm_up, weights_badge  # noqa: E402
 from dashboard.pages import PAGES  # noqa: E402
 
 # The views live in views/, not pages/: a pages/ folder next to app.py switches Streamlit to its old directory mode
@@ -18,6 +18,7 @@ st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", lay
 # Model inputs are tiny (28x28): when the browser scales any image, keep hard pixel edges instead of blurring them.
 st.html("<style>img { image-rendering: pixelated; }</style>")
 i18n.language_selector()
+url_state.weights()  # before the badge: a shared link's ?g=/?d= picks the shipped weights it names
 weights_badge.sidebar_badge()
 warm_up.start_warm_up()  # once per server: the default views computed in the background before students ask
 routes = [

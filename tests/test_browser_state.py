@@ -24,3 +24,14 @@ def test_the_axis_radio_keeps_its_choice_across_a_language_switch(page, server):
     page.get_by_role("heading", level=1).filter(has_text=TEXT["dist.title"]["ru"]).wait_for()
     settle(page)
     assert TEXT["axis.logit"]["ru"] in checked_radios(page)
+
+
+def test_a_teachers_link_opens_that_view_and_the_url_follows_the_widgets(page, server):
+    page.goto(f"{server}/distributions?lang=ru&dist_axis=logit&dist_seed=3")
+    page.get_by_role("heading", level=1).filter(has_text=TEXT["dist.title"]["ru"]).wait_for()
+    settle(page)
+    assert TEXT["axis.logit"]["ru"] in checked_radios(page)
+    assert page.get_by_label(TEXT["dist.seed"]["ru"]).input_value() == "3"
+    page.get_by_text(TEXT["axis.probability"]["ru"]).click()
+    settle(page)
+    assert "dist_axis" not in page.url and "dist_seed=3" in page.url and "lang=ru" in page.url

@@ -3,32 +3,42 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, charts, my_images, pictures
+from dashboard import cache, charts, my_images, pictures, url_state
 from dashboard.i18n import option_text, t
 from dashboard.pages import DEFAULTS
 from gan_core.scoring import summarise
 
 DEFAULT = DEFAULTS.distributions
 MAX_MARKED = 8  # the student's most recent images marked on the axis
+SEED_MAX = 2**31 - 1
+AXES = ("probability", "logit")
 
 st.title(t("dist.title"))
 st.markdown(t("dist.intro"))
 
+url_state.restore(
+    {
+        "dist_n": url_state.choice(DEFAULT.n_choices),
+        "dist_seed": url_state.integer(0, SEED_MAX),
+        "dist_axis": url_state.choice(AXES),
+    }
+)
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 2])
     n = c1.select_slider(
         t("dist.n"), DEFAULT.n_choices, value=DEFAULT.n, key="dist_n", help=t("dist.n_help"), persist_state="session"
     )
-    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="dist_seed", persist_state="session")
+    seed = c2.number_input(t("dist.seed"), 0, SEED_MAX, DEFAULT.seed, key="dist_seed", persist_state="session")
     column = c3.radio(
         t("dist.axis"),
-        ["probability", "logit"],
+        list(AXES),
         format_func=option_text("axis."),
         horizontal=True,
         key="dist_axis",
         help=t("dist.axis_help"),
         persist_state="session",
     )
+url_state.write({"dist_n": DEFAULT.n, "dist_seed": DEFAULT.seed, "dist_axis": AXES[0]})
 
 with st.spinner(t("dist.computing")):
     scores = cache.group_scores(n, seed)

@@ -14,6 +14,7 @@ from dashboard import (
     pictures,
     readings,
     session_weights,
+    url_state,
     weight_names,
 )
 from dashboard.i18n import error_text, t
@@ -63,6 +64,7 @@ for col, kind in zip(cols, session_weights.KINDS, strict=True):
     with col, st.container(border=True):
         _upload(kind)
         _pick(kind)
+url_state.weights()  # an upload made during this run takes the weights out of the URL now
 
 images, scores = cache.notebook_examples()
 st.subheader(t("weights.examples_title"))

@@ -3,27 +3,46 @@ shipped ones as judges grouped by training scheme, and their scores over trainin
 
 import streamlit as st
 
-from dashboard import cache, feature_charts, judges_view, model_files, readings, session_weights, weight_names
+from dashboard import (
+    cache,
+    feature_charts,
+    judges_view,
+    model_files,
+    readings,
+    session_weights,
+    url_state,
+    weight_names,
+)
 from dashboard.i18n import option_text, t
 from dashboard.pages import DEFAULTS
 
 DEFAULT = DEFAULTS.zoo
 REJECTS = 0.1  # a mean D(x) below this: the discriminator rejects the group
+SEED_MAX = 2**31 - 1
+AXES = ("mean", "mean_logit")
 
 st.title(t("zoo.title"))
 st.markdown(t("zoo.intro"))
+url_state.restore(
+    {
+        "zoo_n": url_state.choice(DEFAULT.n_choices),
+        "zoo_seed": url_state.integer(0, SEED_MAX),
+        "zoo_axis": url_state.choice(AXES),
+    }
+)
 c1, c2, c3 = st.columns([2, 1, 2])
 n = c1.select_slider(t("fs.n"), DEFAULT.n_choices, value=DEFAULT.n, key="zoo_n", persist_state="session")
-seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="zoo_seed", persist_state="session")
+seed = c2.number_input(t("dist.seed"), 0, SEED_MAX, DEFAULT.seed, key="zoo_seed", persist_state="session")
 column = c3.radio(
     t("dist.axis"),
-    ["mean", "mean_logit"],
+    list(AXES),
     horizontal=True,
     key="zoo_axis",
     persist_state="session",
     format_func=option_text("zoo.axis_"),
     help=t("zoo.axis_help"),
 )
+url_state.write({"zoo_n": DEFAULT.n, "zoo_seed": DEFAULT.seed, "zoo_axis": AXES[0]})
 
 with st.spinner(t("zoo.computing")):
     summary = cache.zoo(n, seed)
