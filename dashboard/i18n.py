@@ -140,7 +140,7 @@ TEXT: dict[str, dict[str, str]] = {
     "walk.steps": {"ru": "Шаги урока", "en": "Steps of the lesson"},
     "walk.notice": {"ru": "На что обратить внимание:", "en": "What to notice:"},
     "walk.footer": {
-        "ru": "Язык переключается в боковой панели. Все вычисления идут на сервере с поставленными весами; "
+        "ru": "Язык переключается в боковой панели. Все вычисления идут на сервере со встроенными весами; "
         "свои веса можно загрузить на странице «Веса моделей».",
         "en": "Switch the language in the sidebar. Everything runs on the server with the shipped weights; "
         "you can upload your own on the Weights page.",
@@ -308,7 +308,7 @@ TEXT: dict[str, dict[str, str]] = {
         "and 28×28, its score and where it stands among the groups.",
     },
     "mine.pipeline": {"ru": "Предобработка", "en": "Preprocessing"},
-    "mine.pipeline_notebook": {"ru": "Как в блокноте", "en": "The notebook's"},
+    "mine.pipeline_notebook": {"ru": "Как в блокноте", "en": "As in the notebook"},
     "mine.pipeline_mnist": {"ru": "В стиле MNIST", "en": "MNIST-style"},
     "mine.pipeline_help": {
         "ru": "Как в блокноте: серый, cv2.resize до 28×28, /127,5 − 1 (как с котом). В стиле MNIST: светлая "
@@ -342,7 +342,7 @@ TEXT: dict[str, dict[str, str]] = {
     "mine.model_view": {"ru": "28×28 — так видит модель", "en": "28×28, as the model sees it"},
     "mine.score": {"ru": "Оценка D(x)", "en": "Score D(x)"},
     "mine.logit_is": {"ru": "Логит: {logit:.3f}", "en": "Logit: {logit:.3f}"},
-    "mine.percentile": {"ru": "выше {pct:.0f}% группы «{group}»", "en": "above {pct:.0f}% of {group}"},
+    "mine.percentile": {"ru": "выше, чем у {pct:.0f} % группы «{group}»", "en": "above {pct:.0f}% of {group}"},
     "mine.note": {"ru": "Примечание: {note}", "en": "Note: {note}"},
     "mine.source_upload": {"ru": "файл", "en": "file"},
     "mine.source_canvas": {"ru": "рисунок", "en": "drawing"},
@@ -659,7 +659,7 @@ TEXT: dict[str, dict[str, str]] = {
         "it all the clearer how quickly it is fooled.",
     },
     "fs.fool_seed": {"ru": "Seed шума", "en": "Noise seed"},
-    "fs.fool_steps": {"ru": "Шагов подъёма", "en": "Ascent steps"},
+    "fs.fool_steps": {"ru": "Число шагов подъёма", "en": "Ascent steps"},
     "fs.fool_steps_help": {
         "ru": "Каждый шаг сдвигает каждый пиксель на ±{size} (знак градиента).",
         "en": "Each step moves every pixel by ±{size} (the gradient's sign).",
@@ -1175,6 +1175,35 @@ def number(value: float, spec: str = "", lang: str | None = None) -> str:
     return _formatter(lang or language()).format_field(value, spec)
 
 
+def number_locale(lang: str | None = None) -> dict:
+    """The language's number symbols for Vega's d3-format (a chart's config.locale.number): decimal comma and a
+    no-break space between thousands in Russian, as Babel's CLDR data has them."""
+    locale = Locale.parse(lang or language())
+    pattern = locale.percent_formats[None].pattern  # "#,##0 %" or "#,##0%"
+    return {
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+        "grouping": [3],
+        "currency": ["", ""],
+        "percent": pattern[pattern.rindex("0") + 1 :].replace("'", ""),
+    }
+
+
+def styled(frame, formats: dict[str, str]):
+    """`frame` as st.dataframe should show it: the columns named in `formats` ({column: format spec, e.g. ".4f",
+    ".1%"}) written as this language writes numbers (`number`), through a pandas Styler, so the data itself stays
+    numeric (sorting, tests). Give those columns no NumberColumn format: it would override the Styler's text."""
+    lang = language()
+    formatters = {
+        c: functools.partial(_styled_number, spec=spec, lang=lang) for c, spec in formats.items() if c in frame
+    }
+    return frame.style.format(formatters, na_rep="—")
+
+
+def _styled_number(value, spec: str, lang: str) -> str:
+    return number(value, spec, lang)
+
+
 def option_text(prefix: str):
     """A widget's format_func: option -> t(prefix + option) in this run's language, fixed now (the function is
     also called after the run, e.g. by AppTest, when the session's language can no longer be looked up)."""
@@ -1196,7 +1225,7 @@ def error_text(area: str, exc: BaseException) -> str:
 
 def score_text(probability: float) -> str:
     """D's probability as the pages print it (4 decimals), or a translated "not a number", never "nan"."""
-    return f"{probability:.4f}" if math.isfinite(probability) else t("mine.score_not_finite")
+    return number(probability, ".4f") if math.isfinite(probability) else t("mine.score_not_finite")
 
 
 def note_text(note: str) -> str:

@@ -23,7 +23,9 @@ def open_page(**state) -> AppTest:
 
 
 def shown_scores(at) -> list[float]:
-    return [float(m.value) for m in at.metric]
+    """The metrics' numbers; the page is in Russian here, so each is written with a decimal comma."""
+    assert all("," in m.value and "." not in m.value for m in at.metric)
+    return [float(m.value.replace(",", ".")) for m in at.metric]
 
 
 def expected_scores(generator, discriminator) -> list[float]:

@@ -112,3 +112,18 @@ def test_the_epoch_slider_moves_through_training():
     from dashboard.i18n import TEXT
 
     assert any(TEXT["time.joint_reading"]["ru"].format(epoch=f"{first:g}") == m.value for m in at.markdown)
+
+
+def test_the_zoo_table_and_chart_write_numbers_with_a_decimal_comma_in_russian():
+    at = _app()
+    element = at.dataframe[0]
+    data = element.value
+    shown = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
+    spread = data.columns[0]
+    assert data[spread].dtype.kind == "f"
+    for row in range(len(data)):
+        text = shown[spread].iloc[row]
+        assert "," in text and "." not in text
+        assert float(text.replace(",", ".")) == pytest.approx(data[spread].iloc[row], abs=5e-4)
+    spec, _ = _bars(at)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","

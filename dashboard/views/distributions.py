@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, charts, my_images, pictures, url_state
-from dashboard.i18n import option_text, t
+from dashboard.i18n import option_text, styled, t
 from dashboard.pages import DEFAULTS
 from gan_core.scoring import summarise
 
@@ -70,21 +70,21 @@ if scores.empty:
     st.stop()
 edges = charts.edges_for(column, pd.concat([scores[column], marks["value"]]).to_numpy())
 bins = charts.histogram_bins(scores, column, edges, labels)
-st.altair_chart(charts.distribution_chart(bins, marks, column, edges), width="stretch")
+st.altair_chart(charts.localised(charts.distribution_chart(bins, marks, column, edges)), width="stretch")
 
 summary = summarise(scores)
 summary["group"] = summary["group"].map(labels)
 st.subheader(t("dist.summary"))
 st.dataframe(
-    summary,
+    styled(summary, {"mean": ".4f", "median": ".4f", "share_above_half": ".1%", "mean_logit": ".3f"}),
     hide_index=True,
     column_config={
         "group": t("table.group"),
         "n": t("table.n"),
-        "mean": st.column_config.NumberColumn(t("table.mean"), format="%.4f"),
-        "median": st.column_config.NumberColumn(t("table.median"), format="%.4f"),
-        "share_above_half": st.column_config.NumberColumn(t("table.share_above_half"), format="percent"),
-        "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.3f"),
+        "mean": t("table.mean"),
+        "median": t("table.median"),
+        "share_above_half": t("table.share_above_half"),
+        "mean_logit": t("table.mean_logit"),
     },
 )
 d1, d2, d3 = st.columns(3)

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import cache, charts, pictures, url_state
-from dashboard.i18n import option_text, t
+from dashboard.i18n import number, option_text, t
 from dashboard.pages import DEFAULTS, NOTEBOOK_SEED
 
 DEFAULT = DEFAULTS.interpolation
@@ -113,7 +113,7 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
         pictures.show(st, images[i], 9, t("interp.current", alpha=alpha))
         st.metric(
             t("interp.score"),
-            f"{path['probability'].iloc[i]:.4f}",
+            number(float(path["probability"].iloc[i]), ".4f"),
             help=t("interp.logit_is", logit=float(path["logit"].iloc[i])),
         )
         st.download_button(
@@ -124,7 +124,7 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
             key="interp_dl_image",
         )
     with right:
-        st.altair_chart(charts.path_chart(path, alpha), width="stretch", height=320)
+        st.altair_chart(charts.localised(charts.path_chart(path, alpha)), width="stretch", height=320)
         st.download_button(
             t("interp.download_path"),
             path.to_csv(index=False).encode(),

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import (
     cache,
+    charts,
     feature_charts,
     judges_view,
     model_files,
@@ -13,7 +14,7 @@ from dashboard import (
     url_state,
     weight_names,
 )
-from dashboard.i18n import option_text, t
+from dashboard.i18n import option_text, styled, t
 from dashboard.pages import DEFAULTS
 
 DEFAULT = DEFAULTS.zoo
@@ -55,7 +56,7 @@ summary["label"] = [
     for row in summary.itertuples()
 ]
 groups = list(dict.fromkeys(summary["group"]))
-st.altair_chart(feature_charts.zoo_chart(summary, groups, column), width="stretch")
+st.altair_chart(charts.localised(feature_charts.zoo_chart(summary, groups, column)), width="stretch")
 if not summary["uploaded"].any():
     st.caption(t("zoo.no_upload"))
 
@@ -65,7 +66,7 @@ table = table[labels]
 table.insert(0, t("zoo.spread"), table.max(axis=1) - table.min(axis=1))
 table.index = [t(f"group.{g}") for g in table.index]
 st.subheader(t("zoo.table_title"))
-st.dataframe(table, column_config={c: st.column_config.NumberColumn(c, format="%.3f") for c in table.columns})
+st.dataframe(styled(table, dict.fromkeys(table.columns, ".3f")))
 
 reading = readings.zoo_reading(summary)
 if reading is not None:
@@ -100,19 +101,22 @@ else:
     epoch = st.select_slider(
         t("time.epoch"), epochs, value=epochs[-1], format_func="{:g}".format, key=f"zoo_time_epoch_{model}"
     )
-    st.altair_chart(feature_charts.time_chart(rows, epoch), width="stretch", key="zoo_time_chart")
+    st.altair_chart(charts.localised(feature_charts.time_chart(rows, epoch)), width="stretch", key="zoo_time_chart")
     at_epoch = rows[rows["epoch"] == epoch]
     st.markdown(f"**{t('time.bars_title', epoch=f'{epoch:g}')}**")
     st.dataframe(
-        at_epoch.assign(group=at_epoch["group"].map(lambda g: t(f"group.{g}")))[
-            ["group", "n", "mean_probability", "mean_logit"]
-        ],
+        styled(
+            at_epoch.assign(group=at_epoch["group"].map(lambda g: t(f"group.{g}")))[
+                ["group", "n", "mean_probability", "mean_logit"]
+            ],
+            {"mean_probability": ".3f", "mean_logit": ".2f"},
+        ),
         hide_index=True,
         column_config={
             "group": t("table.group"),
             "n": "N",
-            "mean_probability": st.column_config.NumberColumn(t("table.mean"), format="%.3f"),
-            "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.2f"),
+            "mean_probability": t("table.mean"),
+            "mean_logit": t("table.mean_logit"),
         },
         key="zoo_time_table",
     )
