@@ -17,7 +17,7 @@ from dashboard import (
     url_state,
     weight_names,
 )
-from dashboard.i18n import error_text, number, styled, t
+from dashboard.i18n import error_text, language, number, styled, t
 from dashboard.pages import DEFAULTS
 
 WEIGHT_TYPES = ["pt", "pth", "safetensors"]
@@ -107,7 +107,7 @@ st.dataframe(
 )
 
 st.subheader(t("weights.card_title"))
-card = model_files.model_card()
+card = model_files.model_card(language())
 if card is not None:
     with st.container(border=True, height=320):
         st.markdown(card)
