@@ -26,6 +26,9 @@ TEXT: dict[str, dict[str, str]] = {
     "badge.generator": {"ru": "G: {label}", "en": "G: {label}"},
     "badge.discriminator": {"ru": "D: {label}", "en": "D: {label}"},
     "badge.reset": {"ru": "Вернуть пару из ноутбука", "en": "Back to the notebook's pair"},
+    # ----- Streamlit's own widget texts it has no option for (uploader_texts(); issue 12, item 7) -----
+    "chrome.upload": {"ru": "Загрузить", "en": "Upload"},
+    "chrome.upload_limit": {"ru": "До {mb} МБ на файл", "en": "{mb}MB per file"},
     # ----- navigation and sidebar -----
     "sidebar.language": {"ru": "Язык / Language", "en": "Language / Язык"},
     "nav.walkthrough": {"ru": "Урок по шагам", "en": "Walkthrough"},
@@ -1202,6 +1205,29 @@ def styled(frame, formats: dict[str, str]):
 
 def _styled_number(value, spec: str, lang: str) -> str:
     return number(value, spec, lang)
+
+
+def uploader_texts() -> None:
+    """Translate the file uploader's button ("Upload") and size note ("10MB per file • PNG, …"), which Streamlit
+    writes in English with no option to change them: in Russian the page's CSS hides those words (font-size 0)
+    and shows ours through ::after. The note's size is the server's own limit (server.maxUploadSize); the formats
+    stay in the widget's label. English keeps Streamlit's words. Call once on a page with an uploader."""
+    if language() == "en":
+        return
+    import json
+
+    button = json.dumps(t("chrome.upload"), ensure_ascii=False)
+    limit = json.dumps(t("chrome.upload_limit", mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    note = f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span'
+    st.html(
+        "<style>"
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: {button}; font-size: 1rem; }}'
+        f"{note} {{ font-size: 0; }}"
+        f"{note}::after {{ content: {limit}; font-size: 0.875rem; }}"
+        "</style>"
+    )
 
 
 def option_text(prefix: str):

@@ -35,3 +35,20 @@ def test_a_teachers_link_opens_that_view_and_the_url_follows_the_widgets(page, s
     page.get_by_text(TEXT["axis.probability"]["ru"]).click()
     settle(page)
     assert "dist_axis" not in page.url and "dist_seed=3" in page.url and "lang=ru" in page.url
+
+
+def test_the_uploaders_own_words_are_russian_in_russian(page, server):
+    page.goto(f"{server}/your_images?lang=ru")
+    page.get_by_role("heading", level=1).filter(has_text=TEXT["mine.title"]["ru"]).wait_for()
+    settle(page)
+    zone = page.locator("[data-testid=stFileUploaderDropzone]").first
+    button = zone.locator("button [data-testid=stMarkdownContainer] p")
+    note = zone.locator("[data-testid=stFileUploaderDropzoneInstructions] span")
+    after = "(e) => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+    assert button.evaluate(after) == ["0px", f'"{TEXT["chrome.upload"]["ru"]}"']  # English hidden, ours shown
+    assert note.evaluate(after) == ["0px", '"' + TEXT["chrome.upload_limit"]["ru"].format(mb=10) + '"']
+    assert zone.locator("button").bounding_box()["width"] > 60  # the button still shows its (Russian) word
+    page.get_by_text("English").click()
+    page.get_by_role("heading", level=1).filter(has_text=TEXT["mine.title"]["en"]).wait_for()
+    settle(page)
+    assert button.evaluate(after)[1] in ("none", "normal")  # English: Streamlit's own words, no overlay

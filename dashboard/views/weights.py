@@ -17,7 +17,7 @@ from dashboard import (
     url_state,
     weight_names,
 )
-from dashboard.i18n import error_text, language, number, styled, t
+from dashboard.i18n import error_text, language, number, styled, t, uploader_texts
 from dashboard.pages import DEFAULTS
 
 WEIGHT_TYPES = ["pt", "pth", "safetensors"]
@@ -58,6 +58,7 @@ def _upload(kind: str) -> None:
 
 
 st.title(t("weights.title"))
+uploader_texts()
 st.markdown(t("weights.intro"))
 cols = st.columns(2)
 for col, kind in zip(cols, session_weights.KINDS, strict=True):
