@@ -21,8 +21,18 @@ i18n.language_selector()
 url_state.weights()  # before the badge: a shared link's ?g=/?d= picks the shipped weights it names
 weights_badge.sidebar_badge()
 warm_up.start_warm_up()  # once per server: the default views computed in the background before students ask
+# The default page is served at "/" but still reserves a path; its own name (/walkthrough, as a copied or typed
+# link has it) would then open Streamlit's English "Page not found" dialog. So the default reserves "home" and an
+# unlisted route answers at /walkthrough with the same view.
 routes = [
-    st.Page(page.file, title=i18n.t(page.nav_key), icon=page.icon, url_path=page.name, default=(i == 0))
+    st.Page(
+        page.file,
+        title=i18n.t(page.nav_key),
+        icon=page.icon,
+        url_path="home" if i == 0 else page.name,
+        default=(i == 0),
+    )
     for i, page in enumerate(PAGES)
 ]
+routes.append(st.Page(PAGES[0].file, title=i18n.t(PAGES[0].nav_key), url_path=PAGES[0].name, visibility="hidden"))
 st.navigation(routes).run()

@@ -52,3 +52,13 @@ def test_the_uploaders_own_words_are_russian_in_russian(page, server):
     page.get_by_role("heading", level=1).filter(has_text=TEXT["mine.title"]["en"]).wait_for()
     settle(page)
     assert button.evaluate(after)[1] in ("none", "normal")  # English: Streamlit's own words, no overlay
+
+
+def test_the_default_pages_own_path_opens_it_without_an_english_dialog(page, server):
+    page.goto(f"{server}/walkthrough?lang=ru")
+    page.get_by_role("heading", level=1).filter(has_text=TEXT["walk.title"]["ru"]).wait_for()
+    settle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("dialog").count() == 0
+    nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+    assert sum(TEXT["nav.walkthrough"]["ru"] in text for text in nav) == 1  # listed once, not twice
