@@ -1262,11 +1262,15 @@ def note_text(note: str) -> str:
 def _carry_widget_values() -> None:
     """The language switch's on_change: keep every option widget's choice in the new language.
 
-    A radio, selectbox or multiselect sends back the label it shows, so after a switch the old language's label
-    matches no option and the choice is lost (a radio shows nothing selected, chips stay in the old language).
-    Setting each value again from Python, as the option keys the old labels stand for, makes Streamlit send the
-    widgets their choice under the new labels. Only text values: buttons (bool) refuse to be set."""
+    A radio, selectbox, multiselect or select_slider sends back the label it shows, so after a switch the old
+    language's label ("0,25", "Логит D") matches no option and the choice is lost (a radio shows nothing selected,
+    chips stay in the old language). Setting each value again from Python, as the options the old labels stand
+    for, makes Streamlit send the widgets their choice under the new labels. Only plain values (text, numbers and
+    lists of them): buttons (bool) refuse to be set, uploads and drawings need no carrying."""
     from streamlit.errors import StreamlitAPIException
+
+    def plain(value) -> bool:
+        return isinstance(value, (str, int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
     for key in list(st.session_state):
         if key == SESSION_KEY:
@@ -1275,10 +1279,7 @@ def _carry_widget_values() -> None:
             value = st.session_state[key]
         except (KeyError, StreamlitAPIException):
             continue
-        is_text = isinstance(value, str) or (
-            isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value)
-        )
-        if is_text:
+        if plain(value) or (isinstance(value, (list, tuple)) and value and all(plain(v) for v in value)):
             with contextlib.suppress(StreamlitAPIException):  # a widget that cannot be set: nothing to carry
                 st.session_state[key] = value
 

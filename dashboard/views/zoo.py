@@ -14,7 +14,7 @@ from dashboard import (
     url_state,
     weight_names,
 )
-from dashboard.i18n import option_text, styled, t
+from dashboard.i18n import number, option_text, styled, t
 from dashboard.pages import DEFAULTS
 
 DEFAULT = DEFAULTS.zoo
@@ -98,12 +98,13 @@ else:
     )
     rows = history[history["model"] == model]
     epochs = sorted(set(rows["epoch"]))  # the joint D also has fractions of its first epoch (optimiser steps)
+    epoch_text = {e: number(e, "g") for e in epochs}  # fixed in this run's language, as option_text is
     epoch = st.select_slider(
-        t("time.epoch"), epochs, value=epochs[-1], format_func="{:g}".format, key=f"zoo_time_epoch_{model}"
+        t("time.epoch"), epochs, value=epochs[-1], format_func=epoch_text.get, key=f"zoo_time_epoch_{model}"
     )
     st.altair_chart(charts.localised(feature_charts.time_chart(rows, epoch)), width="stretch", key="zoo_time_chart")
     at_epoch = rows[rows["epoch"] == epoch]
-    st.markdown(f"**{t('time.bars_title', epoch=f'{epoch:g}')}**")
+    st.markdown(f"**{t('time.bars_title', epoch=number(epoch, 'g'))}**")
     st.dataframe(
         styled(
             at_epoch.assign(group=at_epoch["group"].map(lambda g: t(f"group.{g}")))[
@@ -125,7 +126,9 @@ else:
         first = readings.first_epoch_below(joint, "gaussian", REJECTS)
         last = int(joint["epoch"].max())
         st.markdown(
-            t("time.joint_reading", epoch=f"{first:g}") if first is not None else t("time.joint_never", epochs=last)
+            t("time.joint_reading", epoch=number(first, "g"))
+            if first is not None
+            else t("time.joint_never", epochs=last)
         )
     means = readings.last_epoch_means(history, "gaussian")
     if {"separate", "mixed"} <= set(means):
