@@ -62,3 +62,17 @@ def test_the_default_pages_own_path_opens_it_without_an_english_dialog(page, ser
     assert page.get_by_role("dialog").count() == 0
     nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
     assert sum(TEXT["nav.walkthrough"]["ru"] in text for text in nav) == 1  # listed once, not twice
+
+
+def test_the_group_chips_follow_the_language_and_keep_the_choice(page, server):
+    open_page(page, server, "distributions", "en")
+    chips = page.locator("[data-testid=stMultiSelect] [data-tag] > span")
+    page.get_by_role("button", name=f"Remove {TEXT['group.binary']['en']}").click()
+    settle(page)
+    assert TEXT["group.binary"]["en"] not in chips.all_inner_texts()
+    page.get_by_text("Русский").click()
+    page.get_by_role("heading", level=1).filter(has_text=TEXT["dist.title"]["ru"]).wait_for()
+    settle(page)
+    shown = chips.all_inner_texts()
+    expected = [TEXT[f"group.{g}"]["ru"] for g in ("real", "generated", "gaussian", "uniform", "natural", "fashion")]
+    assert shown == expected  # the new language's names, binary noise still left out
