@@ -94,3 +94,29 @@ def test_the_url_is_read_once_so_the_widget_wins_afterwards():
     at.switch_page("views/zoo.py").run()
     at.switch_page("views/distributions.py").run()
     assert at.radio(key="dist_axis").value == "probability"
+
+
+def test_an_upload_takes_the_weights_out_of_the_link():
+    import io
+
+    import torch
+
+    from gan_core.models import ConvDiscriminator
+
+    torch.manual_seed(5)
+    buffer = io.BytesIO()
+    torch.save(ConvDiscriminator().state_dict(), buffer)
+    other = next(
+        name for name in shipped_weights(kind="discriminator") if name != default_weights_name("discriminator")
+    )
+    at = open_with("views/weights.py", d=other)
+    uploader = next(u for u in at.file_uploader if u.key == "weights_file_discriminator")
+    uploader.set_value(("mine.pt", buffer.getvalue(), "application/octet-stream")).run()
+    assert at.selectbox(key="weights_pick_discriminator").value.startswith("upload:")
+    assert "d" not in at.query_params  # an upload id means nothing in another browser
+
+
+def test_a_link_opens_the_feature_space_view_it_names():
+    at = open_with("views/feature_space.py", fs_n="100", fs_seed="5")
+    assert at.select_slider(key="fs_n").value == 100
+    assert at.number_input(key="fs_seed").value == 5
