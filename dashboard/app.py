@@ -9,7 +9,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import i18n, warm_up, weights_badge  # noqa: E402
+from dashboard import i18n, url_state, warm_up, weights_badge  # noqa: E402
 from dashboard.pages import PAGES  # noqa: E402
 
 # The views live in views/, not pages/: a pages/ folder next to app.py switches Streamlit to its old directory mode
@@ -18,10 +18,21 @@ st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", lay
 # Model inputs are tiny (28x28): when the browser scales any image, keep hard pixel edges instead of blurring them.
 st.html("<style>img { image-rendering: pixelated; }</style>")
 i18n.language_selector()
+url_state.weights()  # before the badge: a shared link's ?g=/?d= picks the shipped weights it names
 weights_badge.sidebar_badge()
 warm_up.start_warm_up()  # once per server: the default views computed in the background before students ask
+# The default page is served at "/" but still reserves a path; its own name (/walkthrough, as a copied or typed
+# link has it) would then open Streamlit's English "Page not found" dialog. So the default reserves "home" and an
+# unlisted route answers at /walkthrough with the same view.
 routes = [
-    st.Page(page.file, title=i18n.t(page.nav_key), icon=page.icon, url_path=page.name, default=(i == 0))
+    st.Page(
+        page.file,
+        title=i18n.t(page.nav_key),
+        icon=page.icon,
+        url_path="home" if i == 0 else page.name,
+        default=(i == 0),
+    )
     for i, page in enumerate(PAGES)
 ]
+routes.append(st.Page(PAGES[0].file, title=i18n.t(PAGES[0].nav_key), url_path=PAGES[0].name, visibility="hidden"))
 st.navigation(routes).run()

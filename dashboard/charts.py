@@ -5,13 +5,22 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import t
+from dashboard.i18n import number_locale, t
 
 BINS = 40
 MAX_POINTS = 600  # per line: enough for a smooth curve, few enough for any classroom laptop
 ROW_HEIGHT = 48
 CHART_WIDTH = 640  # a faceted chart cannot stretch to its container
 COLOR = "#d6336c"  # the theme's primary colour
+
+
+def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """`chart` (changed in place, and returned) with the session language's number symbols in every axis label
+    and tooltip: Vega's config.locale (0,5 and 12 345 in Russian). Call it on the finished top-level chart."""
+    config = chart.config if chart.config is not alt.Undefined else alt.Config()
+    config.locale = alt.Locale(number=alt.NumberLocale(**number_locale()))
+    chart.config = config
+    return chart
 
 
 def value_title(column: str) -> str:

@@ -6,6 +6,7 @@ see _LocaleFormatter). The language is the sidebar choice, defaulting to the bro
 (`st.context.locale`: en* -> English, anything else or unknown -> Russian, the course's language).
 """
 
+import contextlib
 import functools
 import math
 import string
@@ -25,6 +26,9 @@ TEXT: dict[str, dict[str, str]] = {
     "badge.generator": {"ru": "G: {label}", "en": "G: {label}"},
     "badge.discriminator": {"ru": "D: {label}", "en": "D: {label}"},
     "badge.reset": {"ru": "Вернуть пару из ноутбука", "en": "Back to the notebook's pair"},
+    # ----- Streamlit's own widget texts it has no option for (uploader_texts(); issue 12, item 7) -----
+    "chrome.upload": {"ru": "Загрузить", "en": "Upload"},
+    "chrome.upload_limit": {"ru": "До {mb} МБ на файл", "en": "{mb}MB per file"},
     # ----- navigation and sidebar -----
     "sidebar.language": {"ru": "Язык / Language", "en": "Language / Язык"},
     "nav.walkthrough": {"ru": "Урок по шагам", "en": "Walkthrough"},
@@ -307,7 +311,7 @@ TEXT: dict[str, dict[str, str]] = {
         "and 28×28, its score and where it stands among the groups.",
     },
     "mine.pipeline": {"ru": "Предобработка", "en": "Preprocessing"},
-    "mine.pipeline_notebook": {"ru": "Как в блокноте", "en": "The notebook's"},
+    "mine.pipeline_notebook": {"ru": "Как в блокноте", "en": "As in the notebook"},
     "mine.pipeline_mnist": {"ru": "В стиле MNIST", "en": "MNIST-style"},
     "mine.pipeline_help": {
         "ru": "Как в блокноте: серый, cv2.resize до 28×28, /127,5 − 1 (как с котом). В стиле MNIST: светлая "
@@ -341,7 +345,7 @@ TEXT: dict[str, dict[str, str]] = {
     "mine.model_view": {"ru": "28×28 — так видит модель", "en": "28×28, as the model sees it"},
     "mine.score": {"ru": "Оценка D(x)", "en": "Score D(x)"},
     "mine.logit_is": {"ru": "Логит: {logit:.3f}", "en": "Logit: {logit:.3f}"},
-    "mine.percentile": {"ru": "выше {pct:.0f}% группы «{group}»", "en": "above {pct:.0f}% of {group}"},
+    "mine.percentile": {"ru": "выше, чем у {pct:.0f} % группы «{group}»", "en": "above {pct:.0f}% of {group}"},
     "mine.note": {"ru": "Примечание: {note}", "en": "Note: {note}"},
     "mine.source_upload": {"ru": "файл", "en": "file"},
     "mine.source_canvas": {"ru": "рисунок", "en": "drawing"},
@@ -658,7 +662,7 @@ TEXT: dict[str, dict[str, str]] = {
         "it all the clearer how quickly it is fooled.",
     },
     "fs.fool_seed": {"ru": "Seed шума", "en": "Noise seed"},
-    "fs.fool_steps": {"ru": "Шагов подъёма", "en": "Ascent steps"},
+    "fs.fool_steps": {"ru": "Число шагов подъёма", "en": "Ascent steps"},
     "fs.fool_steps_help": {
         "ru": "Каждый шаг сдвигает каждый пиксель на ±{size} (знак градиента).",
         "en": "Each step moves every pixel by ±{size} (the gradient's sign).",
@@ -1344,6 +1348,58 @@ def number(value: float, spec: str = "", lang: str | None = None) -> str:
     return _formatter(lang or language()).format_field(value, spec)
 
 
+def number_locale(lang: str | None = None) -> dict:
+    """The language's number symbols for Vega's d3-format (a chart's config.locale.number): decimal comma and a
+    no-break space between thousands in Russian, as Babel's CLDR data has them."""
+    locale = Locale.parse(lang or language())
+    pattern = locale.percent_formats[None].pattern  # "#,##0 %" or "#,##0%"
+    return {
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+        "grouping": [3],
+        "currency": ["", ""],
+        "percent": pattern[pattern.rindex("0") + 1 :].replace("'", ""),
+    }
+
+
+def styled(frame, formats: dict[str, str]):
+    """`frame` as st.dataframe should show it: the columns named in `formats` ({column: format spec, e.g. ".4f",
+    ".1%"}) written as this language writes numbers (`number`), through a pandas Styler, so the data itself stays
+    numeric (sorting, tests). Give those columns no NumberColumn format: it would override the Styler's text."""
+    lang = language()
+    formatters = {
+        c: functools.partial(_styled_number, spec=spec, lang=lang) for c, spec in formats.items() if c in frame
+    }
+    return frame.style.format(formatters, na_rep="—")
+
+
+def _styled_number(value, spec: str, lang: str) -> str:
+    return number(value, spec, lang)
+
+
+def uploader_texts() -> None:
+    """Translate the file uploader's button ("Upload") and size note ("10MB per file • PNG, …"), which Streamlit
+    writes in English with no option to change them: in Russian the page's CSS hides those words (font-size 0)
+    and shows ours through ::after. The note's size is the server's own limit (server.maxUploadSize); the formats
+    stay in the widget's label. English keeps Streamlit's words. Call once on a page with an uploader."""
+    if language() == "en":
+        return
+    import json
+
+    button = json.dumps(t("chrome.upload"), ensure_ascii=False)
+    limit = json.dumps(t("chrome.upload_limit", mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    note = f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span'
+    st.html(
+        "<style>"
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: {button}; font-size: 1rem; }}'
+        f"{note} {{ font-size: 0; }}"
+        f"{note}::after {{ content: {limit}; font-size: 0.875rem; }}"
+        "</style>"
+    )
+
+
 def option_text(prefix: str):
     """A widget's format_func: option -> t(prefix + option) in this run's language, fixed now (the function is
     also called after the run, e.g. by AppTest, when the session's language can no longer be looked up)."""
@@ -1365,12 +1421,37 @@ def error_text(area: str, exc: BaseException) -> str:
 
 def score_text(probability: float) -> str:
     """D's probability as the pages print it (4 decimals), or a translated "not a number", never "nan"."""
-    return f"{probability:.4f}" if math.isfinite(probability) else t("mine.score_not_finite")
+    return number(probability, ".4f") if math.isfinite(probability) else t("mine.score_not_finite")
 
 
 def note_text(note: str) -> str:
     """A preprocessing note (gan_core.preprocess code) in the session's language; unknown codes as they are."""
     return t(f"note.{note}") if f"note.{note}" in TEXT else note
+
+
+def _carry_widget_values() -> None:
+    """The language switch's on_change: keep every option widget's choice in the new language.
+
+    A radio, selectbox, multiselect or select_slider sends back the label it shows, so after a switch the old
+    language's label ("0,25", "Логит D") matches no option and the choice is lost (a radio shows nothing selected,
+    chips stay in the old language). Setting each value again from Python, as the options the old labels stand
+    for, makes Streamlit send the widgets their choice under the new labels. Only plain values (text, numbers and
+    lists of them): buttons (bool) refuse to be set, uploads and drawings need no carrying."""
+    from streamlit.errors import StreamlitAPIException
+
+    def plain(value) -> bool:
+        return isinstance(value, (str, int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+    for key in list(st.session_state):
+        if key == SESSION_KEY:
+            continue
+        try:
+            value = st.session_state[key]
+        except (KeyError, StreamlitAPIException):
+            continue
+        if plain(value) or (isinstance(value, (list, tuple)) and value and all(plain(v) for v in value)):
+            with contextlib.suppress(StreamlitAPIException):  # a widget that cannot be set: nothing to carry
+                st.session_state[key] = value
 
 
 def language_selector() -> str:
@@ -1386,6 +1467,7 @@ def language_selector() -> str:
         format_func=LANGUAGES.get,
         key=SESSION_KEY,
         horizontal=True,
+        on_change=_carry_widget_values,
     )
     st.query_params[SESSION_KEY] = choice
     return choice

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import styled, t
 
 
 def show(judges: pd.DataFrame, key: str) -> None:
@@ -15,7 +15,10 @@ def show(judges: pd.DataFrame, key: str) -> None:
         st.info(t("judges.missing"))
         return
     st.dataframe(
-        judges.assign(scheme=judges["scheme"].map(lambda s: t(f"scheme.{s}"))),
+        styled(
+            judges.assign(scheme=judges["scheme"].map(lambda s: t(f"scheme.{s}"))),
+            {"real": ".3f", "generated": ".3f", "auroc": ".3f"},
+        ),
         hide_index=True,
         column_config={
             "file": t("judges.file"),
@@ -23,9 +26,9 @@ def show(judges: pd.DataFrame, key: str) -> None:
             "seed": t("judges.seed"),
             "epochs": t("judges.epochs"),
             "default": st.column_config.CheckboxColumn(t("judges.default")),
-            "real": st.column_config.NumberColumn(t("judges.real"), format="%.3f"),
-            "generated": st.column_config.NumberColumn(t("judges.generated"), format="%.3f"),
-            "auroc": st.column_config.NumberColumn(t("judges.auroc"), format="%.3f"),
+            "real": t("judges.real"),
+            "generated": t("judges.generated"),
+            "auroc": t("judges.auroc"),
         },
         key=key,
     )

@@ -2,6 +2,7 @@
 A malformed file never takes the page down: it comes back as None with its name."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -18,12 +19,21 @@ class LossLog:
     payload: bytes  # the file itself, for its download button
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
-def model_card() -> str | None:
-    """weights/README.md without its image lines (relative links cannot resolve in the browser; the page draws the
-    loss curves and samples itself), or None when there is no card."""
-    card = WEIGHTS_DIR / "README.md"
-    if not card.is_file():
+def card_path(lang: str) -> Path | None:
+    """The model card in `lang`: weights/README.<lang>.md (the Russian one is translated from the English card),
+    else weights/README.md (English, written by scripts/model_card.py); None when there is no card."""
+    for path in (WEIGHTS_DIR / f"README.{lang}.md", WEIGHTS_DIR / "README.md"):
+        if path.is_file():
+            return path
+    return None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def model_card(lang: str = "en") -> str | None:
+    """The card in `lang` (card_path) without its image lines (relative links cannot resolve in the browser; the
+    page draws the loss curves and samples itself), or None when there is no card."""
+    card = card_path(lang)
+    if card is None:
         return None
     text = card.read_text(encoding="utf-8", errors="replace")
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("!["))

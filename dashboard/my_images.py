@@ -29,6 +29,17 @@ def add(entry: dict) -> None:
     st.session_state[KEY] = kept[-MAX_KEPT:]
 
 
+def _replace_upload(entry: dict) -> None:
+    """Put `entry` where the upload with the same content was (one entry per file, whatever its pipeline), or
+    append it when the file is new."""
+    items = entries()
+    for i, existing in enumerate(items):
+        if existing["source"] == "upload" and existing.get("digest") == entry["digest"]:
+            st.session_state[KEY] = [*items[:i], entry, *items[i + 1 :]]
+            return
+    add(entry)
+
+
 def clear() -> None:
     st.session_state[KEY] = []
 
@@ -66,6 +77,8 @@ def _entry(entry_id: str, name: str, source: str, pipeline: str, prepared) -> di
 def add_upload(name: str, payload: bytes, pipeline: str) -> dict:
     """Prepare an uploaded file's bytes with `pipeline` ("notebook" | "mnist") and keep it; returns the entry.
 
+    An upload is identified by its content hash and pipeline: the same file through another pipeline is prepared
+    again and replaces its earlier preparation in place (a pipeline switch never duplicates the list).
     Raises gan_core.preprocess.ImageError for anything that is not a usable image (nothing is kept then).
     The bytes are decoded in gan_core.sandbox (a resource-limited process). The same bytes through the same
     pipeline are prepared once per session, and bytes once refused are refused again from memory, undecoded.
@@ -91,8 +104,8 @@ def add_upload(name: str, payload: bytes, pipeline: str) -> dict:
         while len(refused) > MAX_REFUSED:
             refused.pop(next(iter(refused)))
         raise
-    entry = _entry(entry_id, name, "upload", pipeline, prepared)
-    add(entry)
+    entry = {**_entry(entry_id, name, "upload", pipeline, prepared), "digest": digest}
+    _replace_upload(entry)
     return entry
 
 

@@ -109,3 +109,40 @@ def test_switching_language_changes_the_title_and_group_names():
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == TEXT["dist.title"]["en"]
     assert summary(at)["group"].iloc[0] == TEXT["group.real"]["en"]
+
+
+def test_group_choice_and_axis_survive_a_page_change_and_a_language_switch():
+    at = open_page(50)
+    at.radio(key="dist_axis").set_value("logit").run()
+    at.multiselect(key="dist_groups").unselect("binary").run()
+    at.switch_page("views/zoo.py").run()
+    at.switch_page("views/distributions.py").run()
+    assert not at.exception
+    assert at.radio(key="dist_axis").value == "logit"
+    assert "binary" not in at.multiselect(key="dist_groups").value
+    at.sidebar.radio(key="lang").set_value("en").run()
+    groups = at.multiselect(key="dist_groups")
+    assert "binary" not in groups.value and len(groups.value) == len(groups.options) - 1
+    assert TEXT["group.real"]["en"] in groups.options  # the chips' labels follow the language
+    assert at.radio(key="dist_axis").value == "logit"
+
+
+def shown_text(element):
+    """A st.dataframe's cells as the browser shows them (the Styler's display values), as a DataFrame of str."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
+
+
+@pytest.mark.parametrize(("lang", "decimal", "wrong"), [("ru", ",", "."), ("en", ".", ",")])
+def test_numbers_in_the_table_and_the_chart_follow_the_language(lang, decimal, wrong):
+    at = open_page(50, lang=lang)
+    data, shown = summary(at), shown_text(at.dataframe[0])
+    assert data["mean"].dtype.kind == "f"  # the data stays numeric (sorting): only the text is localised
+    for row in range(len(data)):
+        mean = shown["mean"].iloc[row]
+        assert decimal in mean and wrong not in mean
+        assert float(mean.replace(",", ".")) == pytest.approx(data["mean"].iloc[row], abs=5e-5)
+        assert shown["share_above_half"].iloc[row].endswith("\u00a0%" if lang == "ru" else "%")
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["config"]["locale"]["number"]["decimal"] == decimal

@@ -144,3 +144,23 @@ def test_plural_forms_follow_the_language(k, ru, en):
 
 def test_text_that_is_not_a_number_is_left_alone():
     assert t("weights.choice_upload", "ru", name="a.b,c.pt") == "Загружен: a.b,c.pt"
+
+
+def test_chart_number_locale_matches_the_text_formatter():
+    ru, en = i18n.number_locale("ru"), i18n.number_locale("en")
+    assert (ru["decimal"], ru["thousands"], ru["percent"]) == (",", "\u00a0", "\u00a0%")
+    assert (en["decimal"], en["thousands"], en["percent"]) == (".", ",", "%")
+    for lang, locale in (("ru", ru), ("en", en)):  # the chart's symbols are the ones t() writes in sentences
+        assert i18n.number(12345.5, ",.1f", lang) == f"12{locale['thousands']}345{locale['decimal']}5"
+        assert i18n.number(0.25, ".0%", lang) == f"25{locale['percent']}"
+
+
+def test_styled_tables_show_localised_text_over_numeric_data():
+    import pandas as pd
+
+    frame = pd.DataFrame({"group": ["real", "noise"], "mean": [0.22214, float("nan")], "share": [0.393, 1.0]})
+    shown = i18n.styled(frame, {"mean": ".4f", "share": ".1%", "missing": ".2f"})
+    html = shown.to_html()
+    assert "0,2221" in html and "39,3\u00a0%" in html and "100,0\u00a0%" in html  # outside a session: Russian
+    assert ">—<" in html and ">nan<" not in html  # a missing value is a dash, never "nan"
+    assert shown.data["mean"].iloc[0] == 0.22214  # the data itself is untouched

@@ -25,7 +25,9 @@ def shipped():
 
 
 def score(at) -> float:
-    return float(at.metric[0].value)
+    shown = at.metric[0].value
+    assert "," in shown and "." not in shown  # Russian: a decimal comma
+    return float(shown.replace(",", "."))
 
 
 def test_renders_the_notebook_pair_and_its_hash(shipped):
@@ -87,3 +89,12 @@ def test_switching_language_changes_the_title():
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == TEXT["interp.title"]["en"]
     assert at.metric[0].label == TEXT["interp.score"]["en"]
+
+
+def test_alpha_survives_a_page_change():
+    at = open_page()
+    at.slider(key="interp_alpha").set_value(0.25).run()
+    at.switch_page("views/distributions.py").run()
+    at.switch_page("views/interpolation.py").run()
+    assert not at.exception
+    assert at.slider(key="interp_alpha").value == 0.25

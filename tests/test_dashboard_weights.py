@@ -3,6 +3,7 @@ leave the active weights alone, the model card / loss logs / sample grid."""
 
 import io
 import pickle
+import re
 
 import pytest
 import torch
@@ -23,7 +24,9 @@ def open_page(**state) -> AppTest:
 
 
 def shown_scores(at) -> list[float]:
-    return [float(m.value) for m in at.metric]
+    """The metrics' numbers; the page is in Russian here, so each is written with a decimal comma."""
+    assert all("," in m.value and "." not in m.value for m in at.metric)
+    return [float(m.value.replace(",", ".")) for m in at.metric]
 
 
 def expected_scores(generator, discriminator) -> list[float]:
@@ -148,7 +151,7 @@ def test_card_loss_curves_and_sample_grid():
     assert (TEXT["weights.no_logs"]["ru"] in infos) != bool(logs)
     assert len(at.get("vega_lite_chart")) == len(logs) + 1  # one per loss log, plus the BatchNorm view
     assert not at.warning, [w.value for w in at.warning]  # scores.csv is not taken for a loss log
-    card_text = [m.value for m in at.markdown if "Model card" in m.value]
+    card_text = [m.value for m in at.markdown if "Карточка моделей" in m.value]  # the Russian card
     assert card_text and "![" not in card_text[0]  # image links cannot resolve in the browser
     assert at.image[-1].captions[0] in (TEXT["weights.grid_file"]["ru"], TEXT["weights.grid_live"]["ru"])
 
@@ -184,3 +187,35 @@ def test_the_judges_table_groups_the_discriminators_by_scheme():
     labels = [TEXT[f"scheme.{s}"]["ru"] for s in ("separate", "mixed", "joint")]
     assert schemes == sorted(schemes, key=labels.index) and set(schemes) == set(labels)
     assert judges["auroc"].between(0.5, 1).all()
+
+
+def test_the_model_card_follows_the_language():
+    at = open_page()
+    assert any(m.value.startswith("# Карточка моделей") for m in at.markdown)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert any(m.value.startswith("# Model card") for m in at.markdown)
+    assert not any("Карточка моделей" in m.value for m in at.markdown)
+
+
+def _block(text: str, name: str) -> str:
+    return text.split(f"<!-- {name} -->")[1].split(f"<!-- /{name} -->")[0]
+
+
+def _numbers(block: str, lang: str) -> list[str]:
+    """Every number in a generated block: thousands separators dropped (1,000 / 1 000), decimal commas read as
+    points."""
+    if lang == "en":
+        block = re.sub(r"(\d),(\d{3})\b", r"\1\2", block)
+    else:
+        block = re.sub(r"(\d) (\d{3})\b", r"\1\2", block).replace(",", ".")
+    return re.findall(r"\d+(?:\.\d+)?", block)
+
+
+def test_the_russian_card_carries_the_english_cards_numbers():
+    english = (WEIGHTS_DIR / "README.md").read_text(encoding="utf-8")
+    russian = (WEIGHTS_DIR / "README.ru.md").read_text(encoding="utf-8")
+    for name in ("quality", "scores"):
+        ru, en = _block(russian, name), _block(english, name)
+        assert len(_numbers(en, "en")) > 40
+        assert _numbers(ru, "ru") == _numbers(en, "en")  # a regenerated English table must be carried over
+        assert re.search(r"\d\.\d", ru) is None  # Russian: decimal commas only

@@ -50,7 +50,8 @@ def test_empty_page_invites_an_upload():
 def test_an_upload_is_scored_as_gan_core_scores_it(discriminator):
     at = upload(open_page(), ("seven.png", digit_png(), "image/png"))
     expected = scoring.score_batch(discriminator, prepare_image(digit_png(), "notebook").tensor)["probability"][0]
-    assert float(at.metric[0].value) == pytest.approx(float(expected), abs=1e-4)
+    assert float(at.metric[0].value.replace(",", ".")) == pytest.approx(float(expected), abs=1e-4)  # 0,… in Russian
+    assert "," in at.metric[0].value
     assert len(at.image) == 3  # original, grayscale, 28x28
     table = at.dataframe[0].value
     assert list(table[TEXT["table.name"]["ru"]]) == ["seven.png"]
@@ -82,13 +83,20 @@ def test_a_truncated_png_is_refused_in_english_too():
     assert "cut.png" in at.error[0].value and TEXT["error.image.corrupt"]["en"] in at.error[0].value
 
 
-def test_switching_the_pipeline_adds_the_other_preparation(discriminator):
-    at = upload(open_page(), ("seven.png", digit_png(), "image/png"))
+def test_switching_the_pipeline_reprepares_each_upload_without_duplicates(discriminator):
+    other = cv2.imencode(".png", np.full((50, 80), 200, np.uint8))[1].tobytes()
+    at = upload(open_page(), ("seven.png", digit_png(), "image/png"), ("grey.png", other, "image/png"))
     at.radio(key="mine_pipeline").set_value("mnist").run()
-    pipelines = [e["pipeline"] for e in at.session_state[my_images.KEY]]
-    assert pipelines == ["notebook", "mnist"]
+    kept = at.session_state[my_images.KEY]
+    assert [(e["name"], e["pipeline"]) for e in kept] == [("seven.png", "mnist"), ("grey.png", "mnist")]
+    assert len(at.metric) == 2
     expected = scoring.score_batch(discriminator, prepare_image(digit_png(), "mnist").tensor)["probability"][0]
-    assert float(at.metric[0].value) == pytest.approx(float(expected), abs=1e-4)  # newest first
+    assert float(at.metric[1].value.replace(",", ".")) == pytest.approx(
+        float(expected), abs=1e-4
+    )  # newest first: seven is second
+    at.radio(key="mine_pipeline").set_value("notebook").run()  # and back: still two, in the notebook's preparation
+    assert [e["pipeline"] for e in at.session_state[my_images.KEY]] == ["notebook", "notebook"]
+    assert len(at.metric) == 2
 
 
 def test_several_files_at_once_and_clearing():
@@ -195,7 +203,7 @@ def test_transparency_keys_and_junk_jpegs_are_accepted():
 def test_score_text_never_shows_nan():
     from dashboard.i18n import score_text
 
-    assert score_text(0.12345) == "0.1235"
+    assert score_text(0.12345) == "0,1235"  # outside a session: Russian, the fallback
     assert score_text(float("nan")) == TEXT["mine.score_not_finite"]["ru"]  # outside a session: the fallback
     assert score_text(float("inf")) == TEXT["mine.score_not_finite"]["ru"]
     assert all("nan" not in TEXT["mine.score_not_finite"][lang].lower().replace("(nan)", "") for lang in ("ru", "en"))

@@ -111,4 +111,32 @@ def test_the_epoch_slider_moves_through_training():
     first = joint[(joint["group"] == "gaussian") & (joint["mean_probability"] < 0.1)]["epoch"].min()
     from dashboard.i18n import TEXT
 
-    assert any(TEXT["time.joint_reading"]["ru"].format(epoch=f"{first:g}") == m.value for m in at.markdown)
+    epoch = f"{first:g}".replace(".", ",")  # Russian: a decimal comma
+    assert any(TEXT["time.joint_reading"]["ru"].format(epoch=epoch) == m.value for m in at.markdown)
+
+
+def test_the_zoo_table_and_chart_write_numbers_with_a_decimal_comma_in_russian():
+    at = _app()
+    element = at.dataframe[0]
+    data = element.value
+    shown = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
+    spread = data.columns[0]
+    assert data[spread].dtype.kind == "f"
+    for row in range(len(data)):
+        text = shown[spread].iloc[row]
+        assert "," in text and "." not in text
+        assert float(text.replace(",", ".")) == pytest.approx(data[spread].iloc[row], abs=5e-4)
+    spec, _ = _bars(at)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_a_fractional_epoch_is_written_in_the_language_and_kept_across_a_switch():
+    at = _app(zoo_time_model="discriminator_joint.pt")
+    key = "zoo_time_epoch_discriminator_joint.pt"
+    slider = at.select_slider(key=key)
+    fraction = next(e for e in slider.options if "," in e)  # e.g. "0,0161": a step within the first epoch, Russian
+    at.select_slider(key=key).set_value(float(fraction.replace(",", "."))).run()
+    assert any(fraction in m.value for m in at.markdown)  # the bars' title writes it the same way
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.select_slider(key=key).value == float(fraction.replace(",", "."))
+    assert fraction.replace(",", ".") in at.select_slider(key=key).options

@@ -3,37 +3,54 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, charts, my_images, pictures
-from dashboard.i18n import option_text, t
+from dashboard import cache, charts, my_images, pictures, url_state
+from dashboard.i18n import option_text, styled, t
 from dashboard.pages import DEFAULTS
 from gan_core.scoring import summarise
 
 DEFAULT = DEFAULTS.distributions
 MAX_MARKED = 8  # the student's most recent images marked on the axis
+SEED_MAX = 2**31 - 1
+AXES = ("probability", "logit")
 
 st.title(t("dist.title"))
 st.markdown(t("dist.intro"))
 
+url_state.restore(
+    {
+        "dist_n": url_state.choice(DEFAULT.n_choices),
+        "dist_seed": url_state.integer(0, SEED_MAX),
+        "dist_axis": url_state.choice(AXES),
+    }
+)
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 2])
     n = c1.select_slider(
         t("dist.n"), DEFAULT.n_choices, value=DEFAULT.n, key="dist_n", help=t("dist.n_help"), persist_state="session"
     )
-    seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="dist_seed", persist_state="session")
+    seed = c2.number_input(t("dist.seed"), 0, SEED_MAX, DEFAULT.seed, key="dist_seed", persist_state="session")
     column = c3.radio(
         t("dist.axis"),
-        ["probability", "logit"],
+        list(AXES),
         format_func=option_text("axis."),
         horizontal=True,
         key="dist_axis",
         help=t("dist.axis_help"),
         persist_state="session",
     )
+url_state.write({"dist_n": DEFAULT.n, "dist_seed": DEFAULT.seed, "dist_axis": AXES[0]})
 
 with st.spinner(t("dist.computing")):
     scores = cache.group_scores(n, seed)
 labels = {g: t(f"group.{g}") for g in scores["group"].unique()}
-chosen = st.multiselect(t("dist.groups"), list(labels), default=list(labels), format_func=labels.get, key="dist_groups")
+chosen = st.multiselect(
+    t("dist.groups"),
+    list(labels),
+    default=list(labels),
+    format_func=labels.get,
+    key="dist_groups",
+    persist_state="session",
+)
 scores = scores[scores["group"].isin(chosen)]
 
 example_images, example_scores = cache.notebook_examples()
@@ -53,21 +70,21 @@ if scores.empty:
     st.stop()
 edges = charts.edges_for(column, pd.concat([scores[column], marks["value"]]).to_numpy())
 bins = charts.histogram_bins(scores, column, edges, labels)
-st.altair_chart(charts.distribution_chart(bins, marks, column, edges), width="stretch")
+st.altair_chart(charts.localised(charts.distribution_chart(bins, marks, column, edges)), width="stretch")
 
 summary = summarise(scores)
 summary["group"] = summary["group"].map(labels)
 st.subheader(t("dist.summary"))
 st.dataframe(
-    summary,
+    styled(summary, {"mean": ".4f", "median": ".4f", "share_above_half": ".1%", "mean_logit": ".3f"}),
     hide_index=True,
     column_config={
         "group": t("table.group"),
         "n": t("table.n"),
-        "mean": st.column_config.NumberColumn(t("table.mean"), format="%.4f"),
-        "median": st.column_config.NumberColumn(t("table.median"), format="%.4f"),
-        "share_above_half": st.column_config.NumberColumn(t("table.share_above_half"), format="percent"),
-        "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.3f"),
+        "mean": t("table.mean"),
+        "median": t("table.median"),
+        "share_above_half": t("table.share_above_half"),
+        "mean_logit": t("table.mean_logit"),
     },
 )
 d1, d2, d3 = st.columns(3)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, feature_charts, my_images, pictures, readings
+from dashboard import cache, feature_charts, my_images, pictures, readings, url_state
 from dashboard.i18n import number, option_text, t
 from dashboard.pages import DEFAULTS
 from gan_core.detectors import DETECTORS
@@ -17,12 +17,14 @@ st.title(t("fs.title"))
 st.html(feature_charts.TOOLTIP_CSS)  # the 28 px thumbnails drawn 3x, pixelated
 st.markdown(t("fs.intro"))
 
+url_state.restore({"fs_n": url_state.choice(DEFAULT.n_choices), "fs_seed": url_state.integer(0, 2**31 - 1)})
 with st.container(border=True):
     c1, c2 = st.columns([2, 1])
     n = c1.select_slider(
         t("fs.n"), DEFAULT.n_choices, value=DEFAULT.n, key="fs_n", persist_state="session", help=t("fs.n_help")
     )
     seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="fs_seed", persist_state="session")
+url_state.write({"fs_n": DEFAULT.n, "fs_seed": DEFAULT.seed})
 
 with st.spinner(t("fs.computing")):
     view = cache.feature_space(n, seed, DEFAULT.scatter_cap)

@@ -5,11 +5,14 @@ import secrets
 import numpy as np
 import streamlit as st
 
-from dashboard import cache, charts, pictures
-from dashboard.i18n import option_text, t
+from dashboard import cache, charts, pictures, url_state
+from dashboard.i18n import number, option_text, t
 from dashboard.pages import DEFAULTS, NOTEBOOK_SEED
 
 DEFAULT = DEFAULTS.interpolation
+SEED_MAX = 2**31 - 1
+MODES = ("linear", "spherical")
+ALPHA_STEP = 0.025
 
 
 def _set_seeds(seed1: int, seed2: int) -> None:
@@ -19,12 +22,20 @@ def _set_seeds(seed1: int, seed2: int) -> None:
 st.title(t("interp.title"))
 st.markdown(t("interp.intro"))
 
+url_state.restore(
+    {
+        "interp_seed1": url_state.integer(0, SEED_MAX),
+        "interp_seed2": url_state.integer(0, SEED_MAX),
+        "interp_mode": url_state.choice(MODES),
+        "interp_alpha": url_state.number(0.0, 1.0, ALPHA_STEP),
+    }
+)
 with st.container(border=True):
     c1, c2, c3 = st.columns([1, 1, 2])
     seed1 = c1.number_input(
         t("interp.seed1"),
         0,
-        2**31 - 1,
+        SEED_MAX,
         DEFAULT.seed1,
         key="interp_seed1",
         help=t("interp.seed1_help"),
@@ -33,7 +44,7 @@ with st.container(border=True):
     seed2 = c2.number_input(
         t("interp.seed2"),
         0,
-        2**31 - 1,
+        SEED_MAX,
         DEFAULT.seed2,
         key="interp_seed2",
         help=t("interp.seed2_help"),
@@ -42,7 +53,7 @@ with st.container(border=True):
     with c3:
         mode = st.radio(
             t("interp.mode"),
-            ["linear", "spherical"],
+            list(MODES),
             index=int(DEFAULT.spherical),
             format_func=option_text("interp.mode_"),
             horizontal=True,
@@ -64,6 +75,9 @@ with st.container(border=True):
             on_click=lambda: _set_seeds(NOTEBOOK_SEED, NOTEBOOK_SEED),
         )
 spherical = mode == "spherical"
+url_state.write(
+    {"interp_seed1": DEFAULT.seed1, "interp_seed2": DEFAULT.seed2, "interp_mode": MODES[int(DEFAULT.spherical)]}
+)
 
 st.subheader(t("interp.strip_title"))
 strip_images, strip_scores = cache.interpolate(seed1, seed2, DEFAULT.strip_alphas, spherical)
@@ -83,15 +97,23 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
     """Only this part reruns when alpha moves: the path is cached, the slider just picks a point on it."""
     images, path = cache.interpolate(seed1, seed2, DEFAULT.path_alphas, spherical)
     alpha = st.slider(
-        t("interp.alpha"), 0.0, 1.0, DEFAULT.alpha, 0.025, key="interp_alpha", help=t("interp.alpha_help")
+        t("interp.alpha"),
+        0.0,
+        1.0,
+        DEFAULT.alpha,
+        ALPHA_STEP,
+        key="interp_alpha",
+        help=t("interp.alpha_help"),
+        persist_state="session",
     )
+    url_state.write({"interp_alpha": DEFAULT.alpha})
     i = int(np.argmin(np.abs(path["alpha"].to_numpy() - alpha)))
     left, right = st.columns([1, 2])
     with left:
         pictures.show(st, images[i], 9, t("interp.current", alpha=alpha))
         st.metric(
             t("interp.score"),
-            f"{path['probability'].iloc[i]:.4f}",
+            number(float(path["probability"].iloc[i]), ".4f"),
             help=t("interp.logit_is", logit=float(path["logit"].iloc[i])),
         )
         st.download_button(
@@ -102,7 +124,7 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
             key="interp_dl_image",
         )
     with right:
-        st.altair_chart(charts.path_chart(path, alpha), width="stretch", height=320)
+        st.altair_chart(charts.localised(charts.path_chart(path, alpha)), width="stretch", height=320)
         st.download_button(
             t("interp.download_path"),
             path.to_csv(index=False).encode(),

@@ -14,9 +14,10 @@ from dashboard import (
     pictures,
     readings,
     session_weights,
+    url_state,
     weight_names,
 )
-from dashboard.i18n import error_text, t
+from dashboard.i18n import error_text, language, number, styled, t, uploader_texts
 from dashboard.pages import DEFAULTS
 
 WEIGHT_TYPES = ["pt", "pth", "safetensors"]
@@ -57,19 +58,21 @@ def _upload(kind: str) -> None:
 
 
 st.title(t("weights.title"))
+uploader_texts()
 st.markdown(t("weights.intro"))
 cols = st.columns(2)
 for col, kind in zip(cols, session_weights.KINDS, strict=True):
     with col, st.container(border=True):
         _upload(kind)
         _pick(kind)
+url_state.weights()  # an upload made during this run takes the weights out of the URL now
 
 images, scores = cache.notebook_examples()
 st.subheader(t("weights.examples_title"))
 st.caption(t("weights.examples_text"))
 for col, row in zip(st.columns(len(scores)), scores.itertuples()):
     pictures.show(col, images[row.name], 4, t(f"example.{row.name}"))
-    col.metric(t("table.probability"), f"{row.probability:.4f}")
+    col.metric(t("table.probability"), number(row.probability, ".4f"))
 
 judges_view.show(model_files.judges(), key="weights_judges")
 
@@ -77,7 +80,7 @@ st.subheader(t("bn.title"))
 st.markdown(t("bn.text", n=DEFAULTS.weights.batchnorm_n))
 with st.spinner(t("bn.computing")):
     effect = cache.batchnorm_view(DEFAULTS.weights.batchnorm_n, DEFAULTS.weights.batchnorm_seed)
-st.altair_chart(feature_charts.batchnorm_chart(effect), width="stretch", key="weights_bn_chart")
+st.altair_chart(charts.localised(feature_charts.batchnorm_chart(effect)), width="stretch", key="weights_bn_chart")
 bn = readings.batchnorm_reading(effect)
 if bn is not None:
     st.markdown(
@@ -90,19 +93,22 @@ if bn is not None:
         )
     )
 st.dataframe(
-    effect.assign(group=lambda f: f["group"].map(lambda g: t(f"group.{g}"))),
+    styled(
+        effect.assign(group=lambda f: f["group"].map(lambda g: t(f"group.{g}"))),
+        {"eval_mean": ".3f", "train_mean": ".3f"},
+    ),
     hide_index=True,
     column_config={
         "group": t("table.group"),
         "n": "N",
-        "eval_mean": st.column_config.NumberColumn(t("bn.eval"), format="%.3f"),
-        "train_mean": st.column_config.NumberColumn(t("bn.train"), format="%.3f"),
+        "eval_mean": t("bn.eval"),
+        "train_mean": t("bn.train"),
     },
     key="weights_bn_table",
 )
 
 st.subheader(t("weights.card_title"))
-card = model_files.model_card()
+card = model_files.model_card(language())
 if card is not None:
     with st.container(border=True, height=320):
         st.markdown(card)
@@ -121,7 +127,7 @@ for log in logs:
     if chart is None:
         st.warning(t("weights.bad_log", name=log.name))
         continue
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(charts.localised(chart), width="stretch")
     st.download_button(
         t("weights.download_log", name=log.name),
         log.payload,

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from dashboard import cache, camera, charts, classroom, my_images, pictures
-from dashboard.i18n import error_text, note_text, option_text, score_text, t
+from dashboard.i18n import error_text, note_text, option_text, score_text, styled, t, uploader_texts
 from dashboard.pages import DEFAULTS
 from gan_core import sandbox
 
@@ -17,6 +17,7 @@ REFERENCE = DEFAULTS.your_images  # the group scores each image's percentile is 
 
 sandbox.warm()  # the decoding workers start now, while the student picks a file
 st.title(t("mine.title"))
+uploader_texts()
 st.markdown(t("mine.intro"))
 pipeline = st.radio(
     t("mine.pipeline"),
@@ -126,7 +127,9 @@ table = pd.DataFrame(
 )
 st.subheader(t("mine.table_title"))
 st.caption(t("mine.table_caption", n=REFERENCE.reference_n))
-st.dataframe(table, hide_index=True)
+percent_columns = [t("table.percentile", group=group_labels[g]) for g in pct.columns]
+formats = {t("table.probability"): ".4f", t("table.logit"): ".3f", **dict.fromkeys(percent_columns, ".1f")}
+st.dataframe(styled(table, formats), hide_index=True)
 d1, d2 = st.columns(2)
 d1.download_button(
     t("mine.download_csv"),

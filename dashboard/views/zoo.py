@@ -3,27 +3,47 @@ shipped ones as judges grouped by training scheme, and their scores over trainin
 
 import streamlit as st
 
-from dashboard import cache, feature_charts, judges_view, model_files, readings, session_weights, weight_names
-from dashboard.i18n import option_text, t
+from dashboard import (
+    cache,
+    charts,
+    feature_charts,
+    judges_view,
+    model_files,
+    readings,
+    session_weights,
+    url_state,
+    weight_names,
+)
+from dashboard.i18n import number, option_text, styled, t
 from dashboard.pages import DEFAULTS
 
 DEFAULT = DEFAULTS.zoo
 REJECTS = 0.1  # a mean D(x) below this: the discriminator rejects the group
+SEED_MAX = 2**31 - 1
+AXES = ("mean", "mean_logit")
 
 st.title(t("zoo.title"))
 st.markdown(t("zoo.intro"))
+url_state.restore(
+    {
+        "zoo_n": url_state.choice(DEFAULT.n_choices),
+        "zoo_seed": url_state.integer(0, SEED_MAX),
+        "zoo_axis": url_state.choice(AXES),
+    }
+)
 c1, c2, c3 = st.columns([2, 1, 2])
 n = c1.select_slider(t("fs.n"), DEFAULT.n_choices, value=DEFAULT.n, key="zoo_n", persist_state="session")
-seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="zoo_seed", persist_state="session")
+seed = c2.number_input(t("dist.seed"), 0, SEED_MAX, DEFAULT.seed, key="zoo_seed", persist_state="session")
 column = c3.radio(
     t("dist.axis"),
-    ["mean", "mean_logit"],
+    list(AXES),
     horizontal=True,
     key="zoo_axis",
     persist_state="session",
     format_func=option_text("zoo.axis_"),
     help=t("zoo.axis_help"),
 )
+url_state.write({"zoo_n": DEFAULT.n, "zoo_seed": DEFAULT.seed, "zoo_axis": AXES[0]})
 
 with st.spinner(t("zoo.computing")):
     summary = cache.zoo(n, seed)
@@ -36,7 +56,7 @@ summary["label"] = [
     for row in summary.itertuples()
 ]
 groups = list(dict.fromkeys(summary["group"]))
-st.altair_chart(feature_charts.zoo_chart(summary, groups, column), width="stretch")
+st.altair_chart(charts.localised(feature_charts.zoo_chart(summary, groups, column)), width="stretch")
 if not summary["uploaded"].any():
     st.caption(t("zoo.no_upload"))
 
@@ -46,7 +66,7 @@ table = table[labels]
 table.insert(0, t("zoo.spread"), table.max(axis=1) - table.min(axis=1))
 table.index = [t(f"group.{g}") for g in table.index]
 st.subheader(t("zoo.table_title"))
-st.dataframe(table, column_config={c: st.column_config.NumberColumn(c, format="%.3f") for c in table.columns})
+st.dataframe(styled(table, dict.fromkeys(table.columns, ".3f")))
 
 reading = readings.zoo_reading(summary)
 if reading is not None:
@@ -68,31 +88,36 @@ if history is None:
     st.info(t("time.missing"))
 else:
     shipped = session_weights.shipped("discriminator")
-    models = list(dict.fromkeys(history["model"]))
+    # labels fixed in this run's language (AppTest formats after the run, when the session can't be looked up)
+    model_labels = {
+        m: weight_names.describe("discriminator", m, short=True) if m in shipped else m
+        for m in dict.fromkeys(history["model"])
+    }
     model = st.selectbox(
-        t("time.model"),
-        models,
-        format_func=lambda m: weight_names.describe("discriminator", m, short=True) if m in shipped else m,
-        key="zoo_time_model",
+        t("time.model"), list(model_labels), format_func=model_labels.get, key="zoo_time_model", persist_state="session"
     )
     rows = history[history["model"] == model]
     epochs = sorted(set(rows["epoch"]))  # the joint D also has fractions of its first epoch (optimiser steps)
+    epoch_text = {e: number(e, "g") for e in epochs}  # fixed in this run's language, as option_text is
     epoch = st.select_slider(
-        t("time.epoch"), epochs, value=epochs[-1], format_func="{:g}".format, key=f"zoo_time_epoch_{model}"
+        t("time.epoch"), epochs, value=epochs[-1], format_func=epoch_text.get, key=f"zoo_time_epoch_{model}"
     )
-    st.altair_chart(feature_charts.time_chart(rows, epoch), width="stretch", key="zoo_time_chart")
+    st.altair_chart(charts.localised(feature_charts.time_chart(rows, epoch)), width="stretch", key="zoo_time_chart")
     at_epoch = rows[rows["epoch"] == epoch]
-    st.markdown(f"**{t('time.bars_title', epoch=f'{epoch:g}')}**")
+    st.markdown(f"**{t('time.bars_title', epoch=number(epoch, 'g'))}**")
     st.dataframe(
-        at_epoch.assign(group=at_epoch["group"].map(lambda g: t(f"group.{g}")))[
-            ["group", "n", "mean_probability", "mean_logit"]
-        ],
+        styled(
+            at_epoch.assign(group=at_epoch["group"].map(lambda g: t(f"group.{g}")))[
+                ["group", "n", "mean_probability", "mean_logit"]
+            ],
+            {"mean_probability": ".3f", "mean_logit": ".2f"},
+        ),
         hide_index=True,
         column_config={
             "group": t("table.group"),
             "n": "N",
-            "mean_probability": st.column_config.NumberColumn(t("table.mean"), format="%.3f"),
-            "mean_logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%.2f"),
+            "mean_probability": t("table.mean"),
+            "mean_logit": t("table.mean_logit"),
         },
         key="zoo_time_table",
     )
@@ -101,7 +126,9 @@ else:
         first = readings.first_epoch_below(joint, "gaussian", REJECTS)
         last = int(joint["epoch"].max())
         st.markdown(
-            t("time.joint_reading", epoch=f"{first:g}") if first is not None else t("time.joint_never", epochs=last)
+            t("time.joint_reading", epoch=number(first, "g"))
+            if first is not None
+            else t("time.joint_never", epochs=last)
         )
     means = readings.last_epoch_means(history, "gaussian")
     if {"separate", "mixed"} <= set(means):
