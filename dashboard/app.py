@@ -9,9 +9,10 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import i18n, warm_up, weights_badge  # noqa: E402
+from dashboard import i18n, run_log, warm_up, weights_badge  # noqa: E402
 from dashboard.pages import PAGES  # noqa: E402
 
+run_log.begin()  # $GAN_OOD_RUN_LOG: one timing line per script run (benchmarks/class_capacity.py); else nothing
 # The views live in views/, not pages/: a pages/ folder next to app.py switches Streamlit to its old directory mode
 # whenever a page URL is opened first, skipping this file (no navigation, no language selector).
 st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", layout="wide")
@@ -24,4 +25,6 @@ routes = [
     st.Page(page.file, title=i18n.t(page.nav_key), icon=page.icon, url_path=page.name, default=(i == 0))
     for i, page in enumerate(PAGES)
 ]
-st.navigation(routes).run()
+current = st.navigation(routes)
+with run_log.logged(current):
+    current.run()
