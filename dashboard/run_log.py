@@ -70,7 +70,7 @@ def _action(ctx: Any, changed: list[str] | None, page: str, fragment: bool) -> s
         return "+".join(changed)
     if fragment:
         return "auto"
-    last = ctx.session_state[_LAST_PAGE] if _LAST_PAGE in ctx.session_state else None
+    last = ctx.session_state[_LAST_PAGE] if _LAST_PAGE in ctx.session_state else None  # noqa: SIM401 - no .get
     return "rerun" if last == page else "load"
 
 
