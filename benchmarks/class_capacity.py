@@ -91,6 +91,8 @@ class TreeCpu:
         self.root = psutil.Process(pid)
         self.start = self._read()
         self.last = dict(self.start)
+        self.main_thread_start = self._main_thread()
+        self.threads_start = self._threads()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="tree-cpu")
         self._thread.start()
@@ -104,6 +106,26 @@ class TreeCpu:
             except psutil.Error:
                 continue
         return out
+
+    def _main_thread(self) -> float:
+        """CPU seconds of the server's main thread: Streamlit's event loop (HTTP, static files, websockets)."""
+        for thread in self.root.threads():
+            if thread.id == self.root.pid:
+                return thread.user_time + thread.system_time
+        return 0.0
+
+    def _threads(self) -> dict:
+        return {t.id: t.user_time + t.system_time for t in self.root.threads()}
+
+    def older_threads_seconds(self) -> float:
+        """CPU seconds of the threads that were there before the class (the warm-up's, the workers', Streamlit's
+        own), main thread included; the rest of the process's CPU went to threads started during it (script
+        runners, one per session run at a time)."""
+        now = self._threads()
+        return sum(now[tid] - cpu for tid, cpu in self.threads_start.items() if tid in now)
+
+    def main_thread_seconds(self) -> float:
+        return self._main_thread() - self.main_thread_start
 
     def _run(self) -> None:
         while not self._stop.wait(1.0):
@@ -283,8 +305,9 @@ def action_label(record: dict) -> str:
 
 
 def summarise(walks: list[Walk], runs: list[dict], process_cpu: tuple, class_s: float, args, store, code) -> dict:
-    """process_cpu: (CPU seconds of the server's process tree, of the server process alone) over the class."""
-    process_cpu_s, main_cpu_s = process_cpu
+    """process_cpu: CPU seconds over the class of (the server's process tree, the server process alone, its main
+    thread, the threads that predate the class)."""
+    process_cpu_s, main_cpu_s, loop_cpu_s, older_cpu_s = process_cpu
     done = [w for w in walks if w.failure is None]
     by_action: dict[str, list[dict]] = {}
     for record in runs:
@@ -314,6 +337,7 @@ def summarise(walks: list[Walk], runs: list[dict], process_cpu: tuple, class_s: 
         "stagger_s": args.stagger,
         "think_s": args.think,
         "database": "postgresql" if args.postgres else "sqlite",
+        "post_script_gc": not args.no_post_script_gc,
         "server_core": args.server_core,
         "browser_core": args.browser_core,
         "class_s": class_s,
@@ -330,6 +354,9 @@ def summarise(walks: list[Walk], runs: list[dict], process_cpu: tuple, class_s: 
         "server_cpu_s_process": process_cpu_s,
         "server_cpu_s_main_process": main_cpu_s,
         "server_cpu_s_children": process_cpu_s - main_cpu_s,
+        "server_cpu_s_main_thread": loop_cpu_s,
+        "server_cpu_s_older_threads": older_cpu_s,
+        "server_cpu_s_new_threads": main_cpu_s - older_cpu_s,
         "server_core_busy": process_cpu_s / class_s if class_s else float("nan"),
         "cpu_s_per_walk_log": per_walk_log,
         "cpu_s_per_walk_process": per_walk_process,
@@ -367,6 +394,10 @@ def table(result: dict) -> str:
         f"{result['cpu_s_per_walk_process']:.2f} s |",
         f"| of the process tree: server process / its children (decoding sandbox) | "
         f"{result['server_cpu_s_main_process']:.1f} s / {result['server_cpu_s_children']:.1f} s |",
+        f"| of the server process: its main thread (event loop: HTTP, static files, websockets) | "
+        f"{result['server_cpu_s_main_thread']:.1f} s |",
+        f"| of the server process: threads older than the class (main included) / started during it | "
+        f"{result['server_cpu_s_older_threads']:.1f} s / {result['server_cpu_s_new_threads']:.1f} s |",
         f"| server core busy during the class | {100 * result['server_core_busy']:.0f}% |",
         f"| students per core (median walk / process CPU per walk) | {result['students_per_core']:.1f} |",
         f"| room: students / guesses / images | {result['room_students']} / {result['room_guesses']} / "
@@ -398,7 +429,7 @@ async def run_class(url: str, server_pid: int, code: str, args, chromium_path: P
                 raise SystemExit(f"the class did not finish within --duration {args.duration:.0f} s") from None
             class_s = time.monotonic() - start
             await asyncio.sleep(1.0)  # the last runs' log lines and CPU
-            process_cpu = tree.stop(), tree.root_seconds()
+            process_cpu = tree.stop(), tree.root_seconds(), tree.main_thread_seconds(), tree.older_threads_seconds()
         finally:
             await browser.close()
     return walks, read_log(run_log)[offset:], process_cpu, class_s, idle_after
@@ -420,6 +451,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--browser-core", type=int, default=1)
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL database for the rooms (default: SQLite)")
+    parser.add_argument(
+        "--no-post-script-gc",
+        action="store_true",
+        help="start the server with Streamlit's runner.postScriptGC off (a full gc.collect(2) after every run)",
+    )
     parser.add_argument("--keep-log", type=Path, help="copy the server's run log (JSON lines) here")
     args = parser.parse_args(argv)
     if not Path(TASKSET).exists() or not Path(harness.CHROMIUM).exists():
@@ -433,6 +469,8 @@ def main(argv: list[str] | None = None) -> dict:
         env = {"GAN_OOD_DATA_DIR": str(folder / "data"), "GAN_OOD_RUN_LOG": str(run_log)}
         if args.postgres:
             env["GAN_OOD_DATABASE_URL"] = args.postgres
+        if args.no_post_script_gc:
+            env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
         store = rooms.RoomStore(rooms.database_url(env))
         keys = store.create_room()  # the teacher's part: what `gan-ood room create` does
         server = PinnedServer(args.server_core, folder / "streamlit.log", env).start()
