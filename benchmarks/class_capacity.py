@@ -2,13 +2,16 @@
 `streamlit run` pinned to one core, with Chromium pinned to the other, and the server's own per-run timing log
 (dashboard/run_log.py, $GAN_OOD_RUN_LOG) says what each action cost it.
 
-    OMP_NUM_THREADS=1 python -m benchmarks.class_capacity [--students 30] [--stagger 1] [--think 2] [--postgres URL]
+    OMP_NUM_THREADS=1 python -m benchmarks.class_capacity [--students 30] [--stagger 1] [--think 1]
+        [--browser-slots 5] [--no-post-script-gc] [--postgres URL]
 
 A teacher creates the room (gan_core.rooms, what `gan-ood room create` does); the students arrive `--stagger` s
 apart, each in its own phone-sized Playwright context (390x844, one Streamlit session): open the `?room=CODE` link,
 guess D(noise) on the walkthrough, reveal, go to "Your images" through the sidebar, upload one small PNG (a distinct
 one each), then close the tab, pausing `--think` s between steps. One priming visit before the class starts the
-server's warm-up, and the class waits until the server is idle again, so the figures are the class's alone.
+server's warm-up, and the class waits until the server is idle again, so the figures are the class's alone. One
+Chromium core cannot boot 30 Streamlit pages at once (most time out), so at most `--browser-slots` tabs are open at
+a time and later arrivals wait at the door; the walk duration starts when a student's tab opens.
 
 Reported: p50/p95 of the logged script-run wall time per (page, action); the server's CPU seconds per student walk,
 both as the sum of the log's thread CPU and as the whole server process tree's CPU over the class (psutil: script

@@ -18,9 +18,9 @@ def test_three_students_walk_and_the_log_has_their_actions(tmp_path):
         pytest.skip("needs Debian's Chromium and taskset")
     cores = sorted(os.sched_getaffinity(0))
     log = tmp_path / "runs.jsonl"
+    pinned = ["--server-core", str(cores[0]), "--browser-core", str(cores[-1]), "--keep-log", str(log)]
     result = class_capacity.main(
-        ["--students", "3", "--stagger", "0.5", "--think", "0.3", "--timeout", "120", "--duration", "600"]
-        + ["--server-core", str(cores[0]), "--browser-core", str(cores[-1]), "--keep-log", str(log)]
+        ["--students", "3", "--stagger", "0.5", "--think", "0.3", "--timeout", "120", "--duration", "600", *pinned]
     )
     assert result["failures"] == []
     assert result["walks_completed"] == 3
