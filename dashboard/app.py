@@ -9,9 +9,10 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import i18n, url_state, warm_up, weights_badge  # noqa: E402
+from dashboard import i18n, run_log, url_state, warm_up, weights_badge  # noqa: E402
 from dashboard.pages import PAGES  # noqa: E402
 
+run_log.begin()  # $GAN_OOD_RUN_LOG: one timing line per script run (benchmarks/class_capacity.py); else nothing
 # The views live in views/, not pages/: a pages/ folder next to app.py switches Streamlit to its old directory mode
 # whenever a page URL is opened first, skipping this file (no navigation, no language selector).
 st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", layout="wide")
@@ -35,4 +36,6 @@ routes = [
     for i, page in enumerate(PAGES)
 ]
 routes.append(st.Page(PAGES[0].file, title=i18n.t(PAGES[0].nav_key), url_path=PAGES[0].name, visibility="hidden"))
-st.navigation(routes).run()
+current = st.navigation(routes)
+with run_log.logged(current):
+    current.run()
