@@ -60,6 +60,10 @@ class UnitReading:
     push: float
     logit: float
 
+    def numbers(self) -> dict:
+        """The sentence's numbers by placeholder name (the group is worded by the page)."""
+        return {name: value for name, value in vars(self).items() if name != "group"}
+
 
 def unit_reading(units: pd.DataFrame) -> UnitReading | None:
     """The feature view's unit table (group, real_units, fake_units, logit) -> the real digits' split next to the

@@ -156,18 +156,7 @@ with views_box:
     st.altair_chart(feature_charts.unit_chart(view.units, groups), width="stretch", key="fs_units_chart")
     units = readings.unit_reading(view.units)
     if units is not None:
-        st.markdown(
-            t(
-                "fs.units_reading",
-                real_pull=units.real_pull,
-                real_push=units.real_push,
-                real_logit=units.real_logit,
-                group=t(f"group.{units.group}"),
-                pull=units.pull,
-                push=units.push,
-                logit=units.logit,
-            )
-        )
+        st.markdown(t("fs.units_reading", group=t(f"group.{units.group}"), **units.numbers()))
     st.dataframe(
         view.units.assign(group=lambda f: f["group"].map(label_of)),
         hide_index=True,

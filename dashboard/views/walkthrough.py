@@ -268,18 +268,7 @@ def step_mechanism() -> None:
     st.altair_chart(units_chart, width="stretch", key="walk_units")
     units = readings.unit_reading(view.units)
     if units is not None:
-        st.info(
-            t(
-                "fs.units_reading",
-                real_pull=units.real_pull,
-                real_push=units.real_push,
-                real_logit=units.real_logit,
-                group=t(f"group.{units.group}"),
-                pull=units.pull,
-                push=units.push,
-                logit=units.logit,
-            )
-        )
+        st.info(t("fs.units_reading", group=t(f"group.{units.group}"), **units.numbers()))
     st.markdown(t("walk.end"))
 
 
