@@ -17,7 +17,12 @@ run_log.begin()  # $GAN_OOD_RUN_LOG: one timing line per script run (benchmarks/
 # whenever a page URL is opened first, skipping this file (no navigation, no language selector).
 st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", layout="wide")
 # Model inputs are tiny (28x28): when the browser scales any image, keep hard pixel edges instead of blurring them.
-st.html("<style>img { image-rendering: pixelated; }</style>")
+# Streamlit's 6rem above the title and its 2.75rem headings push a page's key chart below a 720 px projector's fold.
+st.html(
+    "<style>img { image-rendering: pixelated; }"
+    "[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }"
+    "h1 { font-size: 2.25rem !important; padding-top: 0 !important; }</style>"
+)
 i18n.language_selector()
 url_state.weights()  # before the badge: a shared link's ?g=/?d= picks the shipped weights it names
 weights_badge.sidebar_badge()

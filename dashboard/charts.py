@@ -4,27 +4,80 @@ histograms are binned here with numpy, long series are thinned to at most MAX_PO
 import altair as alt
 import numpy as np
 import pandas as pd
+import streamlit as st
 
 from dashboard.i18n import number_locale, t
 
 BINS = 40
 MAX_POINTS = 600  # per line: enough for a smooth curve, few enough for any classroom laptop
-ROW_HEIGHT = 48
-CHART_WIDTH = 640  # a faceted chart cannot stretch to its container
 COLOR = "#d6336c"  # the theme's primary colour
+TEXT_COLOR = "#262730"  # Streamlit's own text colour: axis labels in Vega's light grey fade on a projector
+FONT_PX = 14  # the smallest text in any chart, read from the back of a classroom
+ROW_PX, LANE_PX = 50, 22  # one histogram row; one marked image's lane above the rows
+BAR_SHARE_OF_ROW, LABEL_Y = 0.62, 0.82  # bars fill the row's lower part, the group's name sits above them
+# One colour per notebook example, whatever the language (the legend used to sort translated labels).
+EXAMPLE_COLORS = {"noise": "#e8590c", "binary": "#1971c2", "generated": "#2f9e44", "cat": "#7048e8"}
+OWN_COLORS = ["#212529", "#0c8599", "#c2255c", "#5c940d", "#862e9c", "#d9480f", "#364fc7", "#087f5b"]
 
 
-def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """`chart` (changed in place, and returned) with the session language's number symbols in every axis label
-    and tooltip: Vega's config.locale (0,5 and 12 345 in Russian). Call it on the finished top-level chart."""
+# Streamlit fits the WHOLE chart (axes and legend included) into its height: each legend line and the slanted group
+# names get their own room on top of the plot's, or a long legend squeezes the plot to a sliver.
+LEGEND_LINE_PX, SLANTED_LABELS_PX = 24, 90
+
+
+def with_room(plot_px: int, legend_lines: int = 0, slanted: bool = False) -> int:
+    """The chart height that leaves the plot about plot_px after the legend (legend_lines) and slanted labels."""
+    return plot_px + (LEGEND_LINE_PX * legend_lines + 30 if legend_lines else 0) + (SLANTED_LABELS_PX if slanted else 0)
+
+
+def finished(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A copy of `chart` with the look every chart shares: this language's number symbols in axis labels and
+    tooltips (Vega's config.locale: 0,5 and 12 345 in Russian), text of at least FONT_PX in Streamlit's text
+    colour, and no label cut short with "…" (Vega's default limits are 180 px for axis labels, 160 for legends)."""
+    chart = chart.copy(deep=True)
     config = chart.config if chart.config is not alt.Undefined else alt.Config()
     config.locale = alt.Locale(number=alt.NumberLocale(**number_locale()))
+    text = {"labelColor": TEXT_COLOR, "titleColor": TEXT_COLOR, "labelLimit": 0}
+    config.axis = alt.AxisConfig(labelFontSize=FONT_PX, titleFontSize=FONT_PX + 1, titleLimit=0, **text)
+    # Under the plot, one entry per line: beside it a legend takes half a phone's width, and two columns of
+    # Russian labels are wider than a phone.
+    config.legend = alt.LegendConfig(
+        orient="bottom", columns=1, labelFontSize=FONT_PX, titleFontSize=FONT_PX, titleLimit=0, symbolSize=120, **text
+    )
+    config.header = alt.HeaderConfig(labelFontSize=FONT_PX, titleFontSize=FONT_PX, labelColor=TEXT_COLOR)
+    config.text = alt.MarkConfig(fontSize=FONT_PX, color=TEXT_COLOR)
     chart.config = config
     return chart
 
 
-def value_title(column: str) -> str:
-    return t("axis.probability") if column == "probability" else t("axis.logit")
+def _title_text(title) -> tuple[str | None, str | None]:
+    """(text, subtitle) of an Altair title: a string, an alt.Title, or none."""
+    if title is alt.Undefined or title is None:
+        return None, None
+    if isinstance(title, str):
+        return title, None
+    text, subtitle = title.text, getattr(title, "subtitle", alt.Undefined)
+    return str(text), None if subtitle is alt.Undefined else str(subtitle)
+
+
+def show(chart: alt.TopLevelMixin, *, key: str | None = None, height: int | None = None, width="stretch") -> None:
+    """Draw a chart the one way every page does: its title and subtitle as page text above it (text wraps on any
+    screen, where a chart's own title is clipped at its edge), then finished(chart) at the content's width."""
+    title, subtitle = _title_text(chart.title)
+    if title or subtitle:  # one element: Streamlit's gap between two would push the chart down by a line
+        st.markdown("  \n".join(part for part in (title and f"**{title}**", subtitle and f":gray[{subtitle}]") if part))
+    chart = finished(chart)
+    chart.title = alt.Undefined
+    # A keyed chart sits in a keyed container: its CSS class (st-key-<key>_box) lets the browser tests find it.
+    with st.container(key=f"{key}_box") if key else st.container():
+        st.altair_chart(chart, width=width, height=height or "content", key=key)
+
+
+def value_title(column: str, short: bool = False) -> str:
+    """The axis title of a score column; `short` for a vertical axis (the long one ran past a 300 px chart)."""
+    if column == "probability":
+        return t("axis.probability_short" if short else "axis.probability")
+    return t("axis.logit")
 
 
 def edges_for(column: str, values: np.ndarray, bins: int = BINS) -> np.ndarray:
@@ -63,28 +116,50 @@ def histogram_bins(scores: pd.DataFrame, column: str, edges: np.ndarray, labels:
     )
 
 
-def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edges: np.ndarray) -> alt.FacetChart:
-    """One histogram row per group on a shared x axis; `marks` (label, value) drawn as dashed rules on every row,
-    named in the legend and the tooltip.
+def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edges: np.ndarray) -> alt.LayerChart:
+    """One histogram row per group on a shared x axis, in ONE (unfaceted) chart so it stretches to any width: a
+    projector's or a phone's. Each row is scaled to its own tallest bar, so a group spread over many bins (real
+    digits) is as visible as one piled in a single bin (noise); the exact shares are in the tooltip and the table.
+    Above the rows, one lane per marked image (`marks`: label, value, color): a dot at its score, named beside it,
+    and a dashed rule through every row in the same colour.
 
     bins: histogram_bins' output; marks: one row per marked image (the notebook's examples, the student's own).
     """
-    domain = [float(edges[0]), float(edges[-1])]
     groups = list(dict.fromkeys(bins["group"]))
-    # A faceted layer needs one dataset: bins and (per-row copies of) the marks, told apart by `kind`.
-    rules = pd.concat([marks.assign(group=g) for g in groups], ignore_index=True) if len(marks) else marks
-    shown = bins[bins["count"] > 0]  # empty bins draw nothing: not sent at all
-    combined = pd.concat([shown.assign(kind="bin"), rules.assign(kind="mark")], ignore_index=True)
+    lanes = len(marks)
+    # y in row units, 0 at the bottom: group i (from the top) fills [G-1-i, G-i), the lanes sit above the rows.
+    top_of_rows = float(len(groups))
+    base = {g: top_of_rows - 1 - i for i, g in enumerate(groups)}
+    tallest = bins.groupby("group")["share"].transform("max").replace(0, 1)
+    shown = bins.assign(y=bins["group"].map(base), height=bins["share"] / tallest * BAR_SHARE_OF_ROW)
+    shown = shown[shown["count"] > 0].assign(y2=lambda f: f["y"] + f["height"])  # empty bins: not sent at all
+    lane = LANE_PX / ROW_PX
+    marks = marks.reset_index(drop=True)
+    lane_y = top_of_rows + lane * (lanes - np.arange(lanes) - 0.5)
+    domain = [float(edges[0]), float(edges[-1])]
+    middle = (domain[0] + domain[1]) / 2
+    dots = marks.assign(
+        y=lane_y,
+        floor=0.0,
+        ceiling=top_of_rows,
+        right=marks["value"].clip(*domain) > middle,
+        x=marks["value"].clip(*domain),
+    )
+    names = pd.DataFrame({"group": groups, "x": domain[0], "y": [base[g] + LABEL_Y for g in groups]})
     x_scale = alt.Scale(domain=domain, nice=False)
+    y_scale = alt.Scale(domain=[0, top_of_rows + lane * lanes], nice=False, zero=True)
+    y_none = alt.Y("y:Q", scale=y_scale, axis=None)
+    colors = alt.Color("label:N", scale=alt.Scale(domain=list(marks["label"]), range=list(marks["color"])), legend=None)
     bars = (
-        alt.Chart()
-        .transform_filter(alt.datum.kind == "bin")
+        alt.Chart(shown)
         .mark_bar(color=COLOR, opacity=0.85)
         .encode(
-            x=alt.X("start:Q", title=value_title(column), scale=x_scale),
+            x=alt.X(
+                "start:Q", title=value_title(column), scale=x_scale, axis=alt.Axis(tickCount=10, labelOverlap=True)
+            ),
             x2="end:Q",
-            y=alt.Y("share:Q", title=None, axis=alt.Axis(format="%", tickCount=2)),
-            y2=alt.datum(0),  # vertical bars
+            y=y_none,
+            y2="y2:Q",
             tooltip=[
                 alt.Tooltip("group:N", title=t("chart.group")),
                 alt.Tooltip("start:Q", title=t("chart.from"), format=".3f"),
@@ -94,30 +169,59 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
             ],
         )
     )
-    lines = (
-        alt.Chart()
-        .transform_filter(alt.datum.kind == "mark")
-        .mark_rule(strokeWidth=2, strokeDash=[4, 2])
-        .encode(
-            x=alt.X("value:Q", scale=x_scale),
-            color=alt.Color(
-                "label:N", title=t("chart.marks"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)
-            ),
-            tooltip=[
-                alt.Tooltip("label:N", title=t("chart.image")),
-                alt.Tooltip("value:Q", title=value_title(column), format=".4f"),
-            ],
-        )
+    row_names = (
+        alt.Chart(names)
+        .mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_PX, fontWeight="bold", color=TEXT_COLOR)
+        .encode(x=alt.X("x:Q", scale=x_scale), y=y_none, text="group:N")
     )
-    return (
-        alt.layer(bars, lines, data=combined)
-        .properties(height=ROW_HEIGHT, width=CHART_WIDTH)
-        .facet(
-            row=alt.Row("group:N", sort=groups, title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+    value = alt.Tooltip("value:Q", title=value_title(column), format=".4f")
+    layers = [bars, row_names]
+    if lanes:
+        tips = [alt.Tooltip("label:N", title=t("chart.image")), value]
+        rules = (
+            alt.Chart(dots)
+            .mark_rule(strokeWidth=2, strokeDash=[4, 2])
+            .encode(
+                x=alt.X("x:Q", scale=x_scale),
+                y=alt.Y("floor:Q", scale=y_scale, axis=None),
+                y2="ceiling:Q",
+                color=colors,
+                tooltip=tips,
+            )
         )
-        .properties(title=alt.Title(t("dist.chart_title"), subtitle=t("dist.chart_subtitle")))
-        .configure_facet(spacing=4)
+        points = (
+            alt.Chart(dots)
+            .mark_point(filled=True, size=90, opacity=1)
+            .encode(x=alt.X("x:Q", scale=x_scale), y=y_none, color=colors, tooltip=tips)
+        )
+        text = alt.Text("label:N")
+        left = alt.Chart(dots[dots["right"]]).mark_text(align="right", baseline="middle", dx=-9, fontSize=FONT_PX)
+        right = alt.Chart(dots[~dots["right"]]).mark_text(align="left", baseline="middle", dx=9, fontSize=FONT_PX)
+        layers += [rules, points] + [
+            part.encode(x=alt.X("x:Q", scale=x_scale), y=y_none, text=text, color=colors) for part in (left, right)
+        ]
+    height = int(ROW_PX * len(groups) + LANE_PX * lanes)
+    return alt.layer(*layers).properties(
+        height=height, title=alt.Title(t("dist.chart_title"), subtitle=t("dist.chart_subtitle"))
     )
+
+
+def example_marks(example_scores: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The notebook's examples as distribution_chart marks (label, value, color): each keeps its own colour in every
+    language. example_scores: cache.notebook_examples' table (name, probability, logit)."""
+    return pd.DataFrame(
+        {
+            "label": [t(f"example.{name}") for name in example_scores["name"]],
+            "value": example_scores[column].to_numpy(float),
+            "color": [EXAMPLE_COLORS[name] for name in example_scores["name"]],
+        }
+    )
+
+
+def own_marks(labels: list[str], values: np.ndarray) -> pd.DataFrame:
+    """The student's images as marks, coloured by position (never one of the examples' colours)."""
+    colors = [OWN_COLORS[i % len(OWN_COLORS)] for i in range(len(labels))]
+    return pd.DataFrame({"label": labels, "value": np.asarray(values, float), "color": colors})
 
 
 def path_chart(path: pd.DataFrame, alpha: float, column: str = "probability") -> alt.LayerChart:
@@ -126,7 +230,7 @@ def path_chart(path: pd.DataFrame, alpha: float, column: str = "probability") ->
         x=alt.X("alpha:Q", title=t("axis.alpha"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y(
             f"{column}:Q",
-            title=value_title(column),
+            title=value_title(column, short=True),
             scale=alt.Scale(domain=[0, 1]) if column == "probability" else alt.Scale(zero=False),
         ),
         tooltip=[
@@ -169,7 +273,7 @@ def loss_chart(log: pd.DataFrame, title: str) -> alt.Chart:
                 alt.Tooltip("value:Q", title=t("axis.value"), format=".4f"),
             ],
         )
-        .properties(title=title, height=260)
+        .properties(title=title, height=with_room(260, len(series)))
     )
 
 

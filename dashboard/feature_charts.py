@@ -5,11 +5,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from dashboard.charts import with_room
 from dashboard.i18n import t
 
 # Thumbnails (pictures.data_url) travel at the model's 28 px; the browser draws them 3x with hard pixel edges.
 TOOLTIP_CSS = "<style>#vg-tooltip-element img {width: 84px; height: 84px; image-rendering: pixelated;}</style>"
-SIDE = 440  # the PCA chart is square with equal axis spans: the arrow's angle and the boundary are true
+# The PCA chart is square with equal axis spans (the arrow's angle and the boundary are true), so it cannot stretch:
+# 300 px fits a phone and half of a projector's content. The other planes stretch and are this tall.
+SIDE, PLANE_HEIGHT = 300, 400
 PALETTE = {
     "real": "#1f77b4",
     "generated": "#2ca02c",
@@ -21,6 +24,9 @@ PALETTE = {
     "cat": "#bcbd22",
 }
 MINE_COLOR, FOOL_COLOR = "#111111", "#00a6b8"  # black diamonds; a cyan no group uses
+# Long names (groups, discriminators) one per line under the chart: two columns of Russian labels are wider than a
+# phone, and a legend at the side takes half of the plot there.
+GROUP_LEGEND = alt.Legend(orient="bottom", columns=1)
 
 
 def group_scale(groups: list[str]) -> alt.Scale:
@@ -113,8 +119,10 @@ def pca_chart(
     groups: list[str],
     mine: pd.DataFrame | None = None,
     path: pd.DataFrame | None = None,
+    legend: bool = True,
 ) -> tuple[alt.LayerChart, bool]:
-    """Scatter of the groups in the PCA plane `fit` ("own" | "all"), coloured by group with an image tooltip,
+    """Scatter of the groups in the PCA plane `fit` ("own" | "all"), coloured by group with an image tooltip
+    (legend=False where a chart beside it already names the same colours),
     the head direction as an arrow and the D = 0.5 line; the student's images as diamonds, the fooling path
     as a line. points / mine / path carry <fit>_pc1, <fit>_pc2, label, thumb, probability, logit.
     Returns (chart, whether the D = 0.5 line crosses the chart)."""
@@ -133,7 +141,7 @@ def pca_chart(
                 "label:N",
                 scale=group_scale(groups),
                 title=t("chart.group"),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=200),
+                legend=GROUP_LEGEND if legend else None,
             ),
             tooltip=_tooltip(),
         )
@@ -190,7 +198,7 @@ def score_plane_chart(
                 "label:N",
                 scale=group_scale(groups),
                 title=t("chart.group"),
-                legend=alt.Legend(orient="right", labelLimit=200),
+                legend=GROUP_LEGEND,
             ),
             tooltip=_tooltip([alt.Tooltip("distance:Q", title=t("fs.distance_short"), format=".1f")]),
         )
@@ -198,7 +206,8 @@ def score_plane_chart(
     half = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="black", strokeDash=[6, 4]).encode(x="x:Q")
     layers = [scatter, half, *_layers_for_extras(mine, path, "score_pc1", "score_pc2", xs, ys)]
     return alt.layer(*layers).properties(
-        height=SIDE, title=alt.Title(t("fs.score_title"), subtitle=t("fs.score_subtitle"))
+        height=with_room(PLANE_HEIGHT, len(groups) + 2),
+        title=alt.Title(t("fs.score_title"), subtitle=t("fs.score_subtitle")),
     )
 
 
@@ -218,15 +227,16 @@ def distance_chart(
                 "label:N",
                 scale=group_scale(groups),
                 title=t("chart.group"),
-                legend=alt.Legend(orient="bottom", columns=2),
-            ),  # 3 columns clipped the Russian labels
+                legend=GROUP_LEGEND,
+            ),
             tooltip=_tooltip([alt.Tooltip("distance:Q", title=t("fs.distance_short"), format=".1f")]),
         )
     )
     half = alt.Chart(pd.DataFrame({"logit": [0.0]})).mark_rule(color="black", strokeDash=[6, 4]).encode(y="logit:Q")
     layers = [scatter, half, *_layers_for_extras(mine, path, "distance", "logit", xs, ys)]
     return alt.layer(*layers).properties(
-        height=SIDE, title=alt.Title(t("fs.distance_title"), subtitle=t("fs.distance_subtitle"))
+        height=with_room(PLANE_HEIGHT, len(groups) + 2),
+        title=alt.Title(t("fs.distance_title"), subtitle=t("fs.distance_subtitle")),
     )
 
 
@@ -237,7 +247,7 @@ def unit_chart(units: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
     frame = units.assign(group_label=units["group"].map(lambda g: t(f"group.{g}")))
     parts = frame.melt(id_vars=["group_label"], value_vars=["real_units", "fake_units"], var_name="part")
     parts["part_label"] = parts["part"].map(lambda part: t(f"fs.{part}"))
-    x = alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200))
+    x = alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelOverlap=False))
     bars = (
         alt.Chart(parts)
         .mark_bar(opacity=0.8)
@@ -248,7 +258,7 @@ def unit_chart(units: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
                 "part_label:N",
                 title=None,
                 scale=alt.Scale(domain=[t("fs.real_units"), t("fs.fake_units")], range=["#1f77b4", "#d62728"]),
-                legend=alt.Legend(orient="bottom"),
+                legend=GROUP_LEGEND,
             ),
             tooltip=[
                 alt.Tooltip("group_label:N", title=t("chart.group")),
@@ -262,7 +272,9 @@ def unit_chart(units: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
         .mark_tick(color="black", thickness=3, size=30)
         .encode(x=x, y="logit:Q", tooltip=[alt.Tooltip("logit:Q", title=t("table.mean_logit"), format="+.2f")])
     )
-    return alt.layer(bars, tick).properties(height=300, title=t("fs.units_subtitle"))  # the page heads it
+    return alt.layer(bars, tick).properties(
+        height=with_room(300, 2, slanted=True), title=t("fs.units_subtitle")
+    )  # the page heads it
 
 
 def fooling_chart(path: pd.DataFrame) -> alt.Chart:
@@ -272,7 +284,7 @@ def fooling_chart(path: pd.DataFrame) -> alt.Chart:
         .mark_line(color=FOOL_COLOR, point=alt.OverlayMarkDef(color=FOOL_COLOR, size=18))
         .encode(
             x=alt.X("step:Q", title=t("fs.step")),
-            y=alt.Y("probability:Q", title=t("axis.probability"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("probability:Q", title=t("axis.probability_short"), scale=alt.Scale(domain=[0, 1])),
             tooltip=[
                 alt.Tooltip("step:Q", title=t("fs.step")),
                 alt.Tooltip("probability:Q", title="D(x)", format=".4f"),
@@ -286,7 +298,8 @@ def fooling_chart(path: pd.DataFrame) -> alt.Chart:
 
 def zoo_chart(summary: pd.DataFrame, groups: list[str], column: str = "mean") -> alt.Chart:
     """Mean D(x) (column "mean") or mean logit ("mean_logit") per group, one bar per discriminator side by
-    side. summary: group, label (discriminator), mean, mean_logit, share_above_half."""
+    side. summary: group, name (the discriminator, short: legend), label (how it was trained: tooltip), mean,
+    mean_logit, share_above_half."""
     order = [t(f"group.{g}") for g in groups]
     frame = summary.assign(group_label=summary["group"].map(lambda g: t(f"group.{g}")))
     y_title = t("table.mean") if column == "mean" else t("table.mean_logit")
@@ -294,12 +307,10 @@ def zoo_chart(summary: pd.DataFrame, groups: list[str], column: str = "mean") ->
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200)),
+            x=alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelOverlap=False)),
             xOffset=alt.XOffset("label:N"),
             y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(domain=[0, 1]) if column == "mean" else alt.Scale()),
-            color=alt.Color(
-                "label:N", title=t("zoo.discriminator"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=420)
-            ),
+            color=alt.Color("name:N", title=t("zoo.discriminator"), legend=GROUP_LEGEND),
             tooltip=[
                 alt.Tooltip("label:N", title=t("zoo.discriminator")),
                 alt.Tooltip("group_label:N", title=t("chart.group")),
@@ -308,7 +319,10 @@ def zoo_chart(summary: pd.DataFrame, groups: list[str], column: str = "mean") ->
                 alt.Tooltip("share_above_half:Q", title=t("table.share_above_half"), format=".1%"),
             ],
         )
-        .properties(height=340, title=alt.Title(t("zoo.chart_title"), subtitle=t("zoo.chart_subtitle")))
+        .properties(
+            height=with_room(340, summary["label"].nunique(), slanted=True),
+            title=alt.Title(t("zoo.chart_title"), subtitle=t("zoo.chart_subtitle")),
+        )
     )
 
 
@@ -325,14 +339,14 @@ def batchnorm_chart(effect: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200)),
+            x=alt.X("group_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelOverlap=False)),
             xOffset=alt.XOffset("mode_label:N"),
             y=alt.Y("mean:Q", title=t("table.mean"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color(
                 "mode_label:N",
                 title=t("bn.mode"),
                 scale=alt.Scale(domain=[t("bn.eval"), t("bn.train")], range=["#1f77b4", "#ff7f0e"]),
-                legend=alt.Legend(orient="bottom"),
+                legend=GROUP_LEGEND,
             ),
             tooltip=[
                 alt.Tooltip("group_label:N", title=t("chart.group")),
@@ -340,7 +354,7 @@ def batchnorm_chart(effect: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("mean:Q", title=t("table.mean"), format=".4f"),
             ],
         )
-        .properties(height=300, title=t("bn.chart_title"))
+        .properties(height=with_room(300, 2, slanted=True), title=t("bn.chart_title"))
     )
 
 
@@ -360,7 +374,7 @@ def time_chart(history: pd.DataFrame, epoch: int) -> alt.LayerChart:
                 "label:N",
                 title=t("chart.group"),
                 scale=alt.Scale(domain=labels, range=[PALETTE.get(g, "#7f7f7f") for g in groups]),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=200),
+                legend=GROUP_LEGEND,
             ),
             tooltip=[
                 alt.Tooltip("label:N", title=t("chart.group")),
@@ -371,4 +385,4 @@ def time_chart(history: pd.DataFrame, epoch: int) -> alt.LayerChart:
         )
     )
     rule = alt.Chart(pd.DataFrame({"epoch": [epoch]})).mark_rule(color="black", strokeDash=[6, 4]).encode(x="epoch:Q")
-    return alt.layer(lines, rule).properties(height=320, title=t("time.chart_title"))
+    return alt.layer(lines, rule).properties(height=with_room(320, len(groups)), title=t("time.chart_title"))

@@ -43,6 +43,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Оценка D(x) (не откалиброванная вероятность)",
         "en": "D(x) score (not a calibrated probability)",
     },
+    "axis.probability_short": {"ru": "Оценка D(x)", "en": "D(x) score"},
     "axis.logit": {"ru": "Логит D (до сигмоиды)", "en": "D's logit (before the sigmoid)"},
     "axis.alpha": {"ru": "α (доля шума 1)", "en": "α (share of noise 1)"},
     "axis.step": {"ru": "Шаг обучения", "en": "Training step"},
@@ -302,6 +303,26 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name}: D = {p:.4f}, logit {logit:.2f}",
     },
     "dist.look_title": {"ru": "Как выглядят группы", "en": "What the groups look like"},
+    # the reading under the chart (readings.unseen_reading), computed from the groups shown
+    "dist.unseen_means": {
+        "ru": "С этими весами в среднем: настоящие цифры — **{real:.4f}**{generated}.",
+        "en": "With these weights, on average: real digits **{real:.4f}**{generated}.",
+    },
+    "dist.unseen_generated": {
+        "ru": ", цифры генератора — **{generated:.4f}**",
+        "en": ", generated digits **{generated:.4f}**",
+    },
+    "dist.unseen_some": {
+        "ru": "**{k} из {m}** {m:plural:группы|групп|групп|группы}, которых D не видел при обучении, получают "
+        "не меньше настоящих цифр: {names}.",
+        "en": "**{k} of the {m}** {m:plural:group|groups} D never trained on score at least as high as real "
+        "digits: {names}.",
+    },
+    "dist.unseen_none": {
+        "ru": "Ни одна из {m} {m:plural:группы|групп|групп|группы}, которых D не видел при обучении, не получает "
+        "столько же, сколько настоящие цифры.",
+        "en": "None of the {m} {m:plural:group|groups} D never trained on scores as high as real digits.",
+    },
     # ----- your images -----
     "mine.title": {"ru": "Ваши изображения", "en": "Your images"},
     "mine.intro": {
@@ -943,12 +964,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fs.score_x": {"ru": "Логит w·φ + b (точный)", "en": "Logit w·φ + b (exact)"},
     "fs.score_y": {
-        "ru": "Главная компонента ⊥ w ({pct:.1f}% остального разброса)",
-        "en": "Top component ⊥ w ({pct:.1f}% of the remaining variance)",
+        "ru": "Компонента ⊥ w ({pct:.1f}% остатка)",
+        "en": "Component ⊥ w ({pct:.1f}% of the rest)",
     },
     "fs.distance": {
-        "ru": "Расстояние Махаланобиса до обучающих цифр (лог. шкала)",
-        "en": "Mahalanobis distance to the fit digits (log scale)",
+        "ru": "Расстояние до цифр (Махаланобис, лог.)",
+        "en": "Distance to the digits (Mahalanobis, log)",
     },
     "fs.distance_short": {"ru": "Расст. до цифр", "en": "Distance to digits"},
     "fs.distance_title": {"ru": "Логит против расстояния до цифр", "en": "Logit against distance to the digits"},
@@ -1047,7 +1068,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "bn.computing": {"ru": "Оцениваем группы в двух режимах…", "en": "Scoring the groups in both modes…"},
     "bn.eval": {"ru": "Режим оценки (как везде)", "en": "Eval mode (as everywhere)"},
-    "bn.train": {"ru": "Режим обучения, однородные батчи", "en": "Train mode, homogeneous batches"},
+    "bn.train": {"ru": "Обучение, однородные батчи", "en": "Train mode, one-group batches"},
     "bn.mode": {"ru": "Режим", "en": "Mode"},
     "bn.chart_title": {"ru": "Средняя оценка D(x) в двух режимах", "en": "Mean D(x) score in both modes"},
     "bn.reading": {
@@ -1381,9 +1402,8 @@ def uploader_texts() -> None:
     """Translate the file uploader's button ("Upload") and size note ("10MB per file • PNG, …"), which Streamlit
     writes in English with no option to change them: in Russian the page's CSS hides those words (font-size 0)
     and shows ours through ::after. The note's size is the server's own limit (server.maxUploadSize); the formats
-    stay in the widget's label. English keeps Streamlit's words. Call once on a page with an uploader."""
-    if language() == "en":
-        return
+    stay in the widget's label (Streamlit's own note lists every format and is cut with "…" in a column, so English
+    gets the short note too). Call once on a page with an uploader."""
     import json
 
     button = json.dumps(t("chrome.upload"), ensure_ascii=False)

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Page:
     """name: url path and view file stem; heading: i18n key of the page's h1; icon: Material icon shortcode;
-    step: listed by the walkthrough as a lesson step."""
+    step: listed by the walkthrough as a lesson step; key_chart: the element key of the chart the page is about
+    (it fills the content width and starts on a projector's first screen: tests/test_browser_layout.py)."""
 
     name: str
     heading: str
     icon: str
     step: bool = True
+    key_chart: str | None = None
 
     @property
     def file(self) -> str:
@@ -34,12 +36,12 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("walkthrough", "walk.title", ":material/school:", step=False),
-    Page("interpolation", "interp.title", ":material/linear_scale:"),
-    Page("distributions", "dist.title", ":material/bar_chart:"),
+    Page("interpolation", "interp.title", ":material/linear_scale:", key_chart="interp_path"),
+    Page("distributions", "dist.title", ":material/bar_chart:", key_chart="dist_chart"),
     Page("your_images", "mine.title", ":material/draw:"),
     Page("weights", "weights.title", ":material/tune:"),
-    Page("feature_space", "fs.title", ":material/scatter_plot:"),
-    Page("zoo", "zoo.title", ":material/pets:"),
+    Page("feature_space", "fs.title", ":material/scatter_plot:", key_chart="fs_score_chart"),
+    Page("zoo", "zoo.title", ":material/pets:", key_chart="zoo_chart"),
     Page("class", "class.title", ":material/groups:", step=False),  # class mode's teacher view (issue 14)
 )
 

@@ -32,6 +32,26 @@ def zoo_reading(summary: pd.DataFrame) -> ZooReading | None:
 
 
 @dataclass(frozen=True)
+class UnseenReading:
+    real: float  # mean D(x) of the real digits
+    generated: float | None  # of the generated digits (None when that group is not shown)
+    unseen: int  # groups shown that D never trained on (noise, photos, clothes)
+    above: tuple[str, ...]  # those whose mean is at least the real digits', in the page's order
+
+
+def unseen_reading(scores: pd.DataFrame) -> UnseenReading | None:
+    """cache.group_scores' table (the groups the page shows) -> how the never-seen groups compare with the real
+    digits on average. None without real digits or without any never-seen group."""
+    means = scores.groupby("group", sort=False)["probability"].mean()
+    unseen = [g for g in means.index if g in OOD_GROUPS]
+    if "real" not in means.index or not unseen:
+        return None
+    real = float(means["real"])
+    generated = float(means["generated"]) if "generated" in means.index else None
+    return UnseenReading(real, generated, len(unseen), tuple(g for g in unseen if means[g] >= real))
+
+
+@dataclass(frozen=True)
 class MetricsReading:
     means: dict  # detector -> mean AUROC over the far groups present
     features_win: bool  # a feature-space distance beats D's own score by more than CLEAR_MARGIN

@@ -8,6 +8,14 @@ from dashboard import session_weights
 from dashboard.i18n import t
 
 
+def compact(wid: str) -> str:
+    """The file's name without its extension ("discriminator_mixed_seed1"): short enough for a phone's legend,
+    where describe() tells how it was trained in the tooltip."""
+    if wid.startswith(session_weights.UPLOAD_PREFIX):
+        return describe("discriminator", wid, short=True)
+    return wid.rsplit(".", 1)[0]
+
+
 def describe(kind: str, wid: str, short: bool = False) -> str:
     """A shipped file name or this session's upload id -> "name (how it was trained[, default])"."""
     prefix = "zoo.label_" if short else "weights.choice_"

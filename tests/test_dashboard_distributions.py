@@ -146,3 +146,37 @@ def test_numbers_in_the_table_and_the_chart_follow_the_language(lang, decimal, w
         assert shown["share_above_half"].iloc[row].endswith("\u00a0%" if lang == "ru" else "%")
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert spec["config"]["locale"]["number"]["decimal"] == decimal
+
+
+@pytest.mark.parametrize("scheme", ["default", "joint", "mixed"])
+def test_the_reading_under_the_chart_follows_the_active_discriminator(scheme):
+    """The sentence states the real and generated means and which never-seen groups score at least as high,
+    computed with gan_core from the weights' files: the default D (noise above real digits), the joint one and a
+    mixed-batch one (noise rejected)."""
+    from dashboard.i18n import t
+    from gan_core.weights import shipped_weights
+
+    name = (
+        "discriminator.pt"
+        if scheme == "default"
+        else next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
+    )
+    at = open_page(50, dist_seed=2, weights_active={"discriminator": name})
+    generator = load_model(WEIGHTS_DIR / "generator.pt", "generator")
+    discriminator = load_model(WEIGHTS_DIR / name, "discriminator")
+    groups = {g: make(50, 2) for g, make in data.group_sources(generator).items()}
+    means = scoring.score_groups(discriminator, groups).groupby("group", sort=False)["probability"].mean()
+    unseen = [g for g in means.index if g not in ("real", "generated")]
+    above = [g for g in unseen if means[g] >= means["real"]]
+    verdict = (
+        t("dist.unseen_some", "ru", k=len(above), m=len(unseen), names=", ".join(t(f"group.{g}", "ru") for g in above))
+        if above
+        else t("dist.unseen_none", "ru", m=len(unseen))
+    )
+    generated = t("dist.unseen_generated", "ru", generated=means["generated"])
+    expected = t("dist.unseen_means", "ru", real=means["real"], generated=generated) + " " + verdict
+    assert at.info[0].value == expected
+    if scheme == "default":
+        assert "gaussian" in above  # the notebook's D: noise scores at least like real digits
+    if scheme == "mixed":
+        assert "gaussian" not in above  # a good judge rejects noise

@@ -34,16 +34,16 @@ def test_renders_the_notebook_pair_and_its_hash(shipped):
     at = open_page()
     assert at.title[0].value == TEXT["interp.title"]["ru"]
     assert [n.value for n in at.number_input] == [108, 108]
-    assert len(at.image) == 6  # the five notebook alphas and the current one
+    assert len(at.image) == 6  # the current alpha, then the five notebook alphas
     assert at.code[0].value == notebook.run_notebook(*shipped)["task1_hash"]
 
 
 def test_moving_alpha_changes_the_image_and_the_score(shipped):
     at = open_page()
-    before_url, before = at.image[-1].value[0], score(at)
+    before_url, before = at.image[0].value[0], score(at)
     at.slider(key="interp_alpha").set_value(1.0).run()
     assert not at.exception
-    assert at.image[-1].value[0] != before_url
+    assert at.image[0].value[0] != before_url
     assert score(at) != before
     generator, discriminator = shipped
     z1, _ = notebook.notebook_latent_pair(108)
@@ -59,15 +59,15 @@ def test_the_strip_scores_the_notebook_alphas(shipped):
     images = notebook.mixed_images(generator, z1, z2)
     with torch.inference_mode():
         expected = [discriminator.eval()(x).item() for x in images]
-    shown = [float(img.captions[0].rsplit("=", 1)[1].replace(",", ".")) for img in at.image[:5]]  # Russian: 0,0593
+    shown = [float(img.captions[0].rsplit("=", 1)[1].replace(",", ".")) for img in at.image[1:6]]  # Russian: 0,0593
     assert shown == pytest.approx(expected, abs=1e-4)
 
 
 def test_spherical_mixing_changes_the_middle_not_the_ends():
     at = open_page()
-    linear = [img.captions[0] for img in at.image[:5]]
+    linear = [img.captions[0] for img in at.image[1:6]]
     at.radio(key="interp_mode").set_value("spherical").run()
-    spherical = [img.captions[0] for img in at.image[:5]]
+    spherical = [img.captions[0] for img in at.image[1:6]]
     assert spherical[0] == linear[0] and spherical[-1] == linear[-1]
     assert spherical[2] != linear[2]
 

@@ -109,3 +109,19 @@ def test_the_cat_reading_compares_the_cat_with_real_digits(cat, verdict, side):
     reading = readings.cat_reading(examples, _scores([0.6, 0.8], [0.1], [0.5]))
     assert (reading.cat, reading.generated, reading.verdict, reading.vs_real) == (cat, 0.2, verdict, side)
     assert reading.real_mean == pytest.approx(0.7)
+
+
+def _group_means(means: dict) -> pd.DataFrame:
+    """Two images per group with the given mean D(x)."""
+    rows = [(g, m + d) for g, m in means.items() for d in (-0.01, 0.01)]
+    return pd.DataFrame(rows, columns=["group", "probability"])
+
+
+def test_the_unseen_reading_names_the_groups_scored_at_least_like_real_digits():
+    reading = readings.unseen_reading(_group_means({"real": 0.6, "generated": 0.2, "gaussian": 0.9, "natural": 0.3}))
+    assert reading.real == pytest.approx(0.6) and reading.generated == pytest.approx(0.2)
+    assert reading.unseen == 2 and reading.above == ("gaussian",)
+    assert readings.unseen_reading(_group_means({"real": 0.6, "gaussian": 0.1})).above == ()
+    assert readings.unseen_reading(_group_means({"real": 0.6, "gaussian": 0.1})).generated is None
+    assert readings.unseen_reading(_group_means({"generated": 0.2, "gaussian": 0.9})) is None  # no real digits shown
+    assert readings.unseen_reading(_group_means({"real": 0.6, "generated": 0.2})) is None  # nothing unseen shown

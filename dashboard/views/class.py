@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import streamlit as st
 
-from dashboard import cache, class_charts, classroom, feature_charts
+from dashboard import cache, charts, class_charts, classroom, feature_charts
 from dashboard.i18n import t
 from dashboard.pages import DEFAULTS
 from dashboard.session_weights import shipped
@@ -78,7 +78,7 @@ def live(code: str) -> None:
     _, scores = cache.notebook_examples.run(classroom.room_refs(current))
     answer = float(scores.set_index("name").loc["noise", "probability"])
     st.subheader(t("class.guess_title"))
-    st.altair_chart(class_charts.guess_chart(values, answer if revealed else None), width="stretch")
+    charts.show(class_charts.guess_chart(values, answer if revealed else None))
     if not revealed:
         st.caption(t("class.answer_hidden"))
     elif len(values):
@@ -90,7 +90,7 @@ def live(code: str) -> None:
     if points.empty:
         st.caption(t("class.no_images"))
         return
-    st.altair_chart(class_charts.image_chart(points), width="stretch")
+    charts.show(class_charts.image_chart(points))
     left_out = len(images) - hidden - len(points)
     weights = classroom.room_refs(current)["discriminator"].wid
     st.caption(t("class.images_caption", shown=len(points), left_out=left_out, weights=weights))
@@ -113,7 +113,7 @@ def plane(current, images: list[dict], points) -> None:
     groups = view.points.assign(label=lambda f: f["group"].map(lambda g: t(f"group.{g}")))
     chart, _ = feature_charts.pca_chart(groups, "own", view.pcas["own"], view.w, view.b, view.groups, mine)
     st.html(feature_charts.TOOLTIP_CSS)
-    st.altair_chart(chart, width="content")
+    charts.show(chart, width="content")
 
 
 live(room.code)

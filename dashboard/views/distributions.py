@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, charts, my_images, pictures, url_state
+from dashboard import cache, charts, my_images, pictures, readings, url_state
 from dashboard.i18n import option_text, styled, t
 from dashboard.pages import DEFAULTS
 from gan_core.scoring import summarise
@@ -24,7 +24,7 @@ url_state.restore(
     }
 )
 with st.container(border=True):
-    c1, c2, c3 = st.columns([2, 1, 2])
+    c1, c2, c3 = st.columns([2, 1, 3])
     n = c1.select_slider(
         t("dist.n"), DEFAULT.n_choices, value=DEFAULT.n, key="dist_n", help=t("dist.n_help"), persist_state="session"
     )
@@ -43,6 +43,7 @@ url_state.write({"dist_n": DEFAULT.n, "dist_seed": DEFAULT.seed, "dist_axis": AX
 with st.spinner(t("dist.computing")):
     scores = cache.group_scores(n, seed)
 labels = {g: t(f"group.{g}") for g in scores["group"].unique()}
+chart_box = st.container()  # the chart first, the group filter under it: the chart is what the room looks at
 chosen = st.multiselect(
     t("dist.groups"),
     list(labels),
@@ -54,23 +55,34 @@ chosen = st.multiselect(
 scores = scores[scores["group"].isin(chosen)]
 
 example_images, example_scores = cache.notebook_examples()
-marks = [
-    pd.DataFrame(
-        {"label": [t(f"example.{name}") for name in example_scores["name"]], "value": example_scores[column].to_numpy()}
-    )
-]
+marks = [charts.example_marks(example_scores, column)]
 mine = my_images.entries()[-MAX_MARKED:]
 if mine:
     mine_scores = cache.score_images(my_images.model_inputs()[-MAX_MARKED:])
-    marks.append(pd.DataFrame({"label": [my_images.label(e) for e in mine], "value": mine_scores[column].to_numpy()}))
+    marks.append(charts.own_marks([my_images.label(e) for e in mine], mine_scores[column].to_numpy()))
 marks = pd.concat(marks, ignore_index=True)
 
 if scores.empty:
-    st.warning(t("dist.no_groups"))
+    chart_box.warning(t("dist.no_groups"))
     st.stop()
 edges = charts.edges_for(column, pd.concat([scores[column], marks["value"]]).to_numpy())
 bins = charts.histogram_bins(scores, column, edges, labels)
-st.altair_chart(charts.localised(charts.distribution_chart(bins, marks, column, edges)), width="stretch")
+with chart_box:
+    charts.show(charts.distribution_chart(bins, marks, column, edges), key="dist_chart")
+    reading = readings.unseen_reading(scores)
+    if reading is not None:
+        generated = "" if reading.generated is None else t("dist.unseen_generated", generated=reading.generated)
+        verdict = (
+            t(
+                "dist.unseen_some",
+                k=len(reading.above),
+                m=reading.unseen,
+                names=", ".join(map(labels.get, reading.above)),
+            )
+            if reading.above
+            else t("dist.unseen_none", m=reading.unseen)
+        )
+        st.info(t("dist.unseen_means", real=reading.real, generated=generated) + " " + verdict)
 
 summary = summarise(scores)
 summary["group"] = summary["group"].map(labels)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, feature_charts, my_images, pictures, readings, url_state
+from dashboard import cache, charts, feature_charts, my_images, pictures, readings, url_state
 from dashboard.i18n import number, option_text, t
 from dashboard.pages import DEFAULTS
 from gan_core.detectors import DETECTORS
@@ -91,8 +91,7 @@ linf = float(np.abs(change).max())
 st.markdown(
     t(f"fool.reading_{climb.verdict}", start=climb.start, end=climb.end, k=steps, step=climb.reached, linf=linf)
 )
-st.markdown(f"**{t('fs.fool_chart_title')}**")
-st.altair_chart(feature_charts.fooling_chart(path), width="stretch")
+charts.show(feature_charts.fooling_chart(path).properties(title=t("fs.fool_chart_title")))
 shown_path = path if show_path else None
 
 
@@ -114,8 +113,18 @@ def pca_view(mine, shown_path) -> None:
         + " "
         + t("fs.share", pct=100 * view.shares[fit])
     )
-    chart, has_boundary = feature_charts.pca_chart(points, fit, pca, view.w, view.b, groups, mine, shown_path)
-    st.altair_chart(chart, width="content", key="fs_pca_chart")
+    chart, has_boundary = feature_charts.pca_chart(
+        points,
+        fit,
+        pca,
+        view.w,
+        view.b,
+        groups,
+        mine,
+        shown_path,
+        legend=False,  # the score plane's legend, above
+    )
+    charts.show(chart, width="content", key="fs_pca_chart")
     if not has_boundary:
         st.caption(t("fs.no_boundary"))
     if mine is not None:  # the diamonds' numbers, as HTML (names findable on the page)
@@ -135,25 +144,21 @@ def pca_view(mine, shown_path) -> None:
 
 with views_box:
     st.header(t("fs.views_title"))
-    st.altair_chart(
-        feature_charts.score_plane_chart(points, view.pcas["score"], groups, mine, shown_path),
-        width="stretch",
-        key="fs_score_chart",
+    charts.show(
+        feature_charts.score_plane_chart(points, view.pcas["score"], groups, mine, shown_path), key="fs_score_chart"
     )
     left, right = st.columns([1, 1])
     with left:
         pca_view(mine, shown_path)
     with right:
-        st.altair_chart(
-            feature_charts.distance_chart(points, groups, mine, shown_path), width="stretch", key="fs_distance_chart"
-        )
+        charts.show(feature_charts.distance_chart(points, groups, mine, shown_path), key="fs_distance_chart")
     st.caption(t("fs.cap_note", per_group=view.per_group, cap=DEFAULT.scatter_cap, n=n))
     with st.expander(t("fs.how_to_read")):
         st.markdown(t("fs.reading_views"))
     if mine is None:
         st.caption(t("fs.no_mine"))
     st.subheader(t("fs.units_header"))
-    st.altair_chart(feature_charts.unit_chart(view.units, groups), width="stretch", key="fs_units_chart")
+    charts.show(feature_charts.unit_chart(view.units, groups), key="fs_units_chart")
     units = readings.unit_reading(view.units)
     if units is not None:
         st.markdown(t("fs.units_reading", group=t(f"group.{units.group}"), **units.numbers()))

@@ -61,34 +61,22 @@ with st.container(border=True):
             help=t("interp.mode_help"),
             persist_state="session",
         )
-        b1, b2 = st.columns(2)
-        b1.button(
-            t("interp.random_pair"),
-            icon=":material/casino:",
-            key="interp_random",
-            on_click=lambda: _set_seeds(secrets.randbelow(10_000), secrets.randbelow(10_000)),
-        )
-        b2.button(
-            t("interp.notebook_pair"),
-            icon=":material/restart_alt:",
-            key="interp_reset",
-            on_click=lambda: _set_seeds(NOTEBOOK_SEED, NOTEBOOK_SEED),
-        )
+    b1, b2, _ = st.columns([1, 1, 1])  # a row of their own: in the radio's column the labels were cut
+    b1.button(
+        t("interp.random_pair"),
+        icon=":material/casino:",
+        key="interp_random",
+        on_click=lambda: _set_seeds(secrets.randbelow(10_000), secrets.randbelow(10_000)),
+    )
+    b2.button(
+        t("interp.notebook_pair"),
+        icon=":material/restart_alt:",
+        key="interp_reset",
+        on_click=lambda: _set_seeds(NOTEBOOK_SEED, NOTEBOOK_SEED),
+    )
 spherical = mode == "spherical"
 url_state.write(
     {"interp_seed1": DEFAULT.seed1, "interp_seed2": DEFAULT.seed2, "interp_mode": MODES[int(DEFAULT.spherical)]}
-)
-
-st.subheader(t("interp.strip_title"))
-strip_images, strip_scores = cache.interpolate(seed1, seed2, DEFAULT.strip_alphas, spherical)
-for col, image, row in zip(st.columns(len(DEFAULT.strip_alphas)), strip_images, strip_scores.itertuples()):
-    pictures.show(col, image, 5, t("interp.caption", alpha=row.alpha, p=row.probability))
-st.download_button(
-    t("interp.download_strip"),
-    pictures.png_bytes(pictures.strip(strip_images, 6)),
-    f"interpolation_{seed1}_{seed2}_{mode}.png",
-    "image/png",
-    icon=":material/download:",
 )
 
 
@@ -108,14 +96,17 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
     )
     url_state.write({"interp_alpha": DEFAULT.alpha})
     i = int(np.argmin(np.abs(path["alpha"].to_numpy() - alpha)))
-    left, right = st.columns([1, 2])
-    with left:
-        pictures.show(st, images[i], 9, t("interp.current", alpha=alpha))
-        st.metric(
-            t("interp.score"),
-            number(float(path["probability"].iloc[i]), ".4f"),
-            help=t("interp.logit_is", logit=float(path["logit"].iloc[i])),
-        )
+    # The path chart is the page's point (D's score wanders along a straight line between two digits): full width,
+    # right under the slider that moves its dashed rule; the picture at this alpha beside its score below it.
+    charts.show(charts.path_chart(path, alpha), height=300, key="interp_path")
+    left, middle, right = st.columns([1, 1, 2])
+    pictures.show(left, images[i], 6, t("interp.current", alpha=alpha))
+    middle.metric(
+        t("interp.score"),
+        number(float(path["probability"].iloc[i]), ".4f"),
+        help=t("interp.logit_is", logit=float(path["logit"].iloc[i])),
+    )
+    with right:
         st.download_button(
             t("interp.download_image"),
             pictures.png_bytes(pictures.model_view(images[i], 9)),
@@ -123,8 +114,6 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
             "image/png",
             key="interp_dl_image",
         )
-    with right:
-        st.altair_chart(charts.localised(charts.path_chart(path, alpha)), width="stretch", height=320)
         st.download_button(
             t("interp.download_path"),
             path.to_csv(index=False).encode(),
@@ -135,6 +124,18 @@ def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
 
 
 alpha_explorer(seed1, seed2, spherical, mode)
+
+st.subheader(t("interp.strip_title"))
+strip_images, strip_scores = cache.interpolate(seed1, seed2, DEFAULT.strip_alphas, spherical)
+for col, image, row in zip(st.columns(len(DEFAULT.strip_alphas)), strip_images, strip_scores.itertuples()):
+    pictures.show(col, image, 5, t("interp.caption", alpha=row.alpha, p=row.probability))
+st.download_button(
+    t("interp.download_strip"),
+    pictures.png_bytes(pictures.strip(strip_images, 6)),
+    f"interpolation_{seed1}_{seed2}_{mode}.png",
+    "image/png",
+    icon=":material/download:",
+)
 
 with st.container(border=True):
     st.subheader(t("interp.hash_title"))

@@ -96,24 +96,6 @@ def _guess_metric(where, probability: float, guess: float) -> None:
     )
 
 
-def _titled(chart, title_key: str, subtitle_key: str | None = None):
-    """The chart with its title printed above it as text instead: a chart's own title got clipped in the lesson's
-    narrow columns (and on a phone)."""
-    st.markdown(f"**{t(title_key)}**")
-    if subtitle_key:
-        st.caption(t(subtitle_key))
-    chart = chart.copy()
-    chart.title = alt.Undefined
-    return chart
-
-
-# Wide charts (the faceted histogram) scroll sideways on a phone instead of being cut off.
-NARROW_CSS = (
-    "<style>@media (max-width: 640px) "
-    "{ [data-testid='stVegaLiteChart'] { max-width: 100%; overflow-x: auto; } }</style>"
-)
-
-
 # ----- the steps -----
 
 
@@ -190,13 +172,11 @@ def step_distributions() -> None:
     scores = _group_scores()
     labels = {g: t(f"group.{g}") for g in scores["group"].unique()}
     _, examples = cache.notebook_examples()
-    marks = pd.DataFrame(
-        {"label": [t(f"example.{name}") for name in examples["name"]], "value": examples["probability"].to_numpy()}
-    )
+    marks = charts.example_marks(examples, "probability")
     edges = charts.edges_for("probability", pd.concat([scores["probability"], marks["value"]]).to_numpy())
     bins = charts.histogram_bins(scores, "probability", edges, labels)
     st.markdown(t("walk.distributions_text", n=view.n))
-    st.altair_chart(charts.distribution_chart(bins, marks, "probability", edges), width="stretch")
+    charts.show(charts.distribution_chart(bins, marks, "probability", edges), key="walk_distributions")
     reading = readings.groups_reading(scores)
     order = t("walk.groups_ordered" if reading.ordered else "walk.groups_unordered")
     st.info(
@@ -218,7 +198,7 @@ def step_interpolation() -> None:
         pictures.show(col, image, 4, t("interp.caption", alpha=row.alpha, p=row.probability))
     _, full_path = cache.interpolate(view.seed1, view.seed2, view.path_alphas, view.spherical)
     line = alt.layer(charts.path_chart(full_path, view.alpha).layer[0])  # the curve alone: no alpha slider here
-    st.altair_chart(_titled(line, "interp.chart_title"), width="stretch", key="walk_path")
+    charts.show(line.properties(title=t("interp.chart_title")), key="walk_path")
     reading = readings.path_reading(full_path)
     st.info(
         t(
@@ -259,13 +239,9 @@ def step_mechanism() -> None:
     points = view.points.assign(label=lambda f: f["group"].map(lambda g: t(f"group.{g}")))
     st.html(feature_charts.TOOLTIP_CSS)
     plane = feature_charts.score_plane_chart(points, view.pcas["score"], view.groups)
-    st.altair_chart(_titled(plane, "fs.score_title", "fs.score_subtitle"), width="stretch", key="walk_score")
+    charts.show(plane, key="walk_score")
     st.markdown(t("walk.units_text"))
-    units_chart = _titled(feature_charts.unit_chart(view.units, view.groups), "fs.units_subtitle")
-    for layer in units_chart.layer:  # every group named, none cut (the layers share the x axis)
-        layer.encoding.x.axis = alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)
-    units_chart = units_chart.configure_legend(labelLimit=0)
-    st.altair_chart(units_chart, width="stretch", key="walk_units")
+    charts.show(feature_charts.unit_chart(view.units, view.groups), key="walk_units")
     units = readings.unit_reading(view.units)
     if units is not None:
         st.info(t("fs.units_reading", group=t(f"group.{units.group}"), **units.numbers()))
@@ -282,7 +258,6 @@ RENDER = {
 }
 
 st.title(t("walk.title"))
-st.html(NARROW_CSS)
 classroom.join_box()  # class mode: the sidebar's join box (and ?room=CODE links)
 index = _current()
 step = STEPS[index]

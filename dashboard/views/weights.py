@@ -80,7 +80,7 @@ st.subheader(t("bn.title"))
 st.markdown(t("bn.text", n=DEFAULTS.weights.batchnorm_n))
 with st.spinner(t("bn.computing")):
     effect = cache.batchnorm_view(DEFAULTS.weights.batchnorm_n, DEFAULTS.weights.batchnorm_seed)
-st.altair_chart(charts.localised(feature_charts.batchnorm_chart(effect)), width="stretch", key="weights_bn_chart")
+charts.show(feature_charts.batchnorm_chart(effect), key="weights_bn_chart")
 bn = readings.batchnorm_reading(effect)
 if bn is not None:
     st.markdown(
@@ -127,7 +127,7 @@ for log in logs:
     if chart is None:
         st.warning(t("weights.bad_log", name=log.name))
         continue
-    st.altair_chart(charts.localised(chart), width="stretch")
+    charts.show(chart)
     st.download_button(
         t("weights.download_log", name=log.name),
         log.payload,

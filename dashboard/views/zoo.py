@@ -55,8 +55,12 @@ summary["label"] = [
     else t("zoo.label_upload", name=row.discriminator)
     for row in summary.itertuples()
 ]
+summary["name"] = [
+    t("zoo.label_upload", name=row.discriminator) if row.uploaded else weight_names.compact(row.discriminator)
+    for row in summary.itertuples()
+]
 groups = list(dict.fromkeys(summary["group"]))
-st.altair_chart(charts.localised(feature_charts.zoo_chart(summary, groups, column)), width="stretch")
+charts.show(feature_charts.zoo_chart(summary, groups, column), key="zoo_chart")
 if not summary["uploaded"].any():
     st.caption(t("zoo.no_upload"))
 
@@ -102,7 +106,7 @@ else:
     epoch = st.select_slider(
         t("time.epoch"), epochs, value=epochs[-1], format_func=epoch_text.get, key=f"zoo_time_epoch_{model}"
     )
-    st.altair_chart(charts.localised(feature_charts.time_chart(rows, epoch)), width="stretch", key="zoo_time_chart")
+    charts.show(feature_charts.time_chart(rows, epoch), key="zoo_time_chart")
     at_epoch = rows[rows["epoch"] == epoch]
     st.markdown(f"**{t('time.bars_title', epoch=number(epoch, 'g'))}**")
     st.dataframe(
