@@ -227,3 +227,139 @@ def test_a_nan_score_shows_the_translated_message(monkeypatch):
     assert not any("nan" in c.value or "100%" in c.value for c in at.caption)  # no percentile for it
     percentiles = at.dataframe[0].value.filter(like="Percentile")
     assert percentiles.shape[1] >= 6 and percentiles.isna().all().all()
+
+
+# ---- canvas on touch screens (issue 12): Undo and Clear as buttons, drawings named for students ----
+class BrowserCanvas:
+    """st_canvas with the browser's side played here, as the component's JavaScript behaves
+    (streamlit_drawable_canvas/frontend/build/index-*.js): strokes drawn since the last run are sent (on_change,
+    then the new value), and a changed `initial_drawing` is loaded and sent back. The real st_canvas still runs, so
+    the widget is registered as on a server; its value is replaced by what the browser would have sent."""
+
+    def __init__(self, real):
+        self.real, self.objects, self.drawn, self.loaded, self.mounted = real, [], [], None, False
+
+    def stroke(self, x0: int, y0: int, x1: int, y1: int) -> None:
+        self.drawn.append({"type": "Path", "path": [["M", x0, y0], ["L", x1, y1]], "strokeWidth": 18})
+
+    def __call__(self, **kwargs):
+        from streamlit_drawable_canvas import CanvasResult
+
+        self.real(**kwargs)
+        initial = kwargs["initial_drawing"]
+        sent = False
+        if self.mounted and initial != self.loaded:
+            self.objects, sent = list((initial or {}).get("objects", [])), True
+        self.loaded, self.mounted = initial, True
+        if self.drawn:
+            self.objects, self.drawn, sent = self.objects + self.drawn, [], True
+        if sent:
+            kwargs["on_change"]()
+        return CanvasResult({"version": "6.0.0", "objects": self.objects}, data_url(render(self.objects)), True)
+
+
+def render(objects: list[dict], size: int = 280) -> np.ndarray:
+    rgba = np.zeros((size, size, 4), np.uint8)
+    rgba[..., 3] = 255
+    for obj in objects:
+        (_, x0, y0), (_, x1, y1) = obj["path"]
+        cv2.line(rgba, (x0, y0), (x1, y1), (255, 255, 255, 255), obj["strokeWidth"])
+    return rgba
+
+
+def data_url(rgba: np.ndarray) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", rgba)[1].tobytes()).decode()
+
+
+@pytest.fixture()
+def canvas(monkeypatch):
+    import streamlit_drawable_canvas
+
+    fake = BrowserCanvas(streamlit_drawable_canvas.st_canvas)
+    monkeypatch.setattr(streamlit_drawable_canvas, "st_canvas", fake)
+    return fake
+
+
+def draw(at: AppTest, canvas: BrowserCanvas, *strokes) -> AppTest:
+    for stroke in strokes:
+        canvas.stroke(*stroke)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def drawing_score(at: AppTest) -> float:
+    assert len(at.metric) >= 1, "no score under the canvas"
+    return float(at.metric[0].value.replace(",", "."))
+
+
+ONE = (140, 40, 140, 240)  # a '1'
+BAR = (60, 60, 220, 60)  # a bar across the top: with it the '1' becomes a '7'-ish T
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_undo_and_clear_are_buttons_in_the_language(canvas, lang):
+    at = open_page(lang=lang)
+    undo, clear = at.button(key="mine_canvas_undo"), at.button(key="mine_canvas_clear")
+    assert (undo.label, clear.label) == (TEXT["mine.canvas_undo"][lang], TEXT["mine.canvas_clear"][lang])
+    assert undo.disabled and clear.disabled  # nothing to undo on an empty canvas
+    draw(at, canvas, ONE)
+    assert not at.button(key="mine_canvas_undo").disabled and not at.button(key="mine_canvas_clear").disabled
+
+
+def test_undo_removes_the_last_stroke_from_what_is_scored(canvas):
+    at = draw(open_page(), canvas, ONE)
+    one = drawing_score(at)
+    assert TEXT["mine.empty"]["ru"] not in [i.value for i in at.info]  # not under a scored drawing
+    draw(at, canvas, BAR)
+    both = drawing_score(at)
+    assert both != pytest.approx(one, abs=1e-4)
+    at.button(key="mine_canvas_undo").click().run()
+    assert not at.exception
+    assert canvas.objects == [{"type": "Path", "path": [["M", *ONE[:2]], ["L", *ONE[2:]]], "strokeWidth": 18}]
+    assert drawing_score(at) == pytest.approx(one, abs=1e-4)  # scored as if the bar had never been drawn
+    at.button(key="mine_canvas_undo").click().run()  # and the last one: empty, nothing scored
+    assert canvas.objects == [] and len(at.metric) == 0
+    assert at.button(key="mine_canvas_undo").disabled
+    assert [i.value for i in at.info] == [TEXT["mine.empty"]["ru"]]
+
+
+def test_clear_empties_the_canvas_and_keeps_the_page(canvas):
+    at = upload(open_page(lang="en"), ("seven.png", digit_png(), "image/png"))
+    at.radio(key="mine_pipeline").set_value("mnist").run()
+    draw(at, canvas, ONE)
+    at.button(key="mine_keep").click().run()
+    draw(at, canvas, BAR)
+    assert len(at.metric) == 3  # the drawing under the canvas, then the two kept images
+    at.button(key="mine_canvas_clear").click().run()
+    assert not at.exception
+    assert canvas.objects == [] and len(at.metric) == 2  # only the kept images are scored now
+    assert list(at.dataframe[0].value[TEXT["table.name"]["en"]]) == ["seven.png", "Drawing 1"]
+    assert at.radio(key="mine_pipeline").value == "mnist"
+    draw(at, canvas, BAR)  # the canvas works after a Clear
+    assert len(at.metric) == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second"), [("ru", "Рисунок 1", "Рисунок 2"), ("en", "Drawing 1", "Drawing 2")]
+)
+def test_kept_drawings_are_named_for_students(canvas, lang, first, second):
+    at = draw(open_page(lang=lang), canvas, ONE)
+    at.button(key="mine_keep").click().run()
+    draw(at, canvas, BAR)
+    at.button(key="mine_keep").click().run()
+    assert list(at.dataframe[0].value[TEXT["table.name"][lang]]) == [first, second]
+    headings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert headings[:2] == [
+        f"**{second}** · {TEXT['mine.pipeline_notebook'][lang]}",
+        f"**{first}** · {TEXT['mine.pipeline_notebook'][lang]}",
+    ]
+    assert not any("✎" in h or "array" in h for h in headings)
+    at.sidebar.radio(key="lang").set_value("en" if lang == "ru" else "ru").run()  # the name follows the language
+    other = "en" if lang == "ru" else "ru"
+    assert list(at.dataframe[0].value[TEXT["table.name"][other]]) == [
+        TEXT["mine.drawing_name"][other].format(n=1),
+        TEXT["mine.drawing_name"][other].format(n=2),
+    ]
