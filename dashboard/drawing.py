@@ -10,11 +10,13 @@ until it has, the page shows no score, since the canvas's value is still the dra
 """
 
 import functools
+import logging
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 import streamlit_drawable_canvas as canvas_component
+from streamlit.errors import StreamlitAPIException
 
 from dashboard.i18n import t
 
@@ -38,17 +40,20 @@ def _hide_toolbar() -> None:
     runtime (the server, or each AppTest), hence checked on every call; the package's definition is dropped first
     so Streamlit does not log an "overwriting" warning.
     """
-    from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+    try:
+        from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 
-    manager = get_bidi_component_manager()
-    existing = manager.get(_COMPONENT)
-    css = _stylesheet()
-    if existing is not None and existing.css_content == css:
-        return
-    if existing is not None:
-        manager.unregister(_COMPONENT)
-    # The newline makes Streamlit read the string as CSS, not as a path (the package's CSS has a "/" in it).
-    st.components.v2.component(_COMPONENT, js="index-*.js", css=css, html='<div class="canvas-root"></div>')
+        manager = get_bidi_component_manager()
+        existing = manager.get(_COMPONENT)
+        css = _stylesheet()
+        if existing is not None and existing.css_content == css:
+            return
+        if existing is not None:
+            manager.unregister(_COMPONENT)
+        # The newline makes Streamlit read the string as CSS, not as a path (the package's CSS has a "/" in it).
+        st.components.v2.component(_COMPONENT, js="index-*.js", css=css, html='<div class="canvas-root"></div>')
+    except (ImportError, StreamlitAPIException) as exc:  # another canvas version: its toolbar shows, the page works
+        logging.getLogger(__name__).warning("the canvas toolbar could not be hidden: %s", exc)
 
 
 @functools.cache  # the package's file does not change while the server runs

@@ -232,29 +232,29 @@ def test_a_nan_score_shows_the_translated_message(monkeypatch):
 # ---- canvas on touch screens (issue 12): Undo and Clear as buttons, drawings named for students ----
 class BrowserCanvas:
     """st_canvas with the browser's side played here, as the component's JavaScript behaves
-    (streamlit_drawable_canvas/frontend/build/index-*.js): strokes drawn since the last run are sent (on_change,
-    then the new value), and a changed `initial_drawing` is loaded and sent back. The real st_canvas still runs, so
-    the widget is registered as on a server; its value is replaced by what the browser would have sent."""
+    (streamlit_drawable_canvas/frontend/build/index-*.js): strokes drawn, and a changed `initial_drawing` once loaded,
+    are sent to the server, which calls on_change and reruns the page with the new value. So the run in which the page
+    hands over a new `initial_drawing` still gets the old value; the next run (`at.run()`, the browser's message) gets
+    the new one. The real st_canvas still runs, so the widget is registered as on a server."""
 
     def __init__(self, real):
-        self.real, self.objects, self.drawn, self.loaded, self.mounted = real, [], [], None, False
+        self.real, self.objects, self.outbox, self.loaded, self.mounted = real, [], None, None, False
 
     def stroke(self, x0: int, y0: int, x1: int, y1: int) -> None:
-        self.drawn.append({"type": "Path", "path": [["M", x0, y0], ["L", x1, y1]], "strokeWidth": 18})
+        drawn = {"type": "Path", "path": [["M", x0, y0], ["L", x1, y1]], "strokeWidth": 18}
+        self.outbox = [*(self.objects if self.outbox is None else self.outbox), drawn]
 
     def __call__(self, **kwargs):
         from streamlit_drawable_canvas import CanvasResult
 
         self.real(**kwargs)
-        initial = kwargs["initial_drawing"]
-        sent = False
-        if self.mounted and initial != self.loaded:
-            self.objects, sent = list((initial or {}).get("objects", [])), True
-        self.loaded, self.mounted = initial, True
-        if self.drawn:
-            self.objects, self.drawn, sent = self.objects + self.drawn, [], True
-        if sent:
+        if self.outbox is not None:  # the browser's message: Streamlit calls on_change, then runs the page
+            self.objects, self.outbox = self.outbox, None
             kwargs["on_change"]()
+        initial = kwargs["initial_drawing"]
+        if self.mounted and initial != self.loaded:  # the component loads it and sends it back
+            self.outbox = list((initial or {}).get("objects", []))
+        self.loaded, self.mounted = initial, True
         return CanvasResult({"version": "6.0.0", "objects": self.objects}, data_url(render(self.objects)), True)
 
 
@@ -275,6 +275,7 @@ def data_url(rgba: np.ndarray) -> str:
 
 @pytest.fixture()
 def canvas(monkeypatch):
+    AppTest.from_string("").run()  # the package registers its component on import: a runtime must exist
     import streamlit_drawable_canvas
 
     fake = BrowserCanvas(streamlit_drawable_canvas.st_canvas)
@@ -305,25 +306,44 @@ def test_undo_and_clear_are_buttons_in_the_language(canvas, lang):
     undo, clear = at.button(key="mine_canvas_undo"), at.button(key="mine_canvas_clear")
     assert (undo.label, clear.label) == (TEXT["mine.canvas_undo"][lang], TEXT["mine.canvas_clear"][lang])
     assert undo.disabled and clear.disabled  # nothing to undo on an empty canvas
+    (component,) = at.get("bidi_component")  # its own toolbar (English, hover-only) hidden by its stylesheet
+    assert component.proto.css_content.endswith(".dc-toolbar { display: none !important; }")
+    assert component.proto.js_source_path.startswith("index-")  # the package's script, served as a file
     draw(at, canvas, ONE)
     assert not at.button(key="mine_canvas_undo").disabled and not at.button(key="mine_canvas_clear").disabled
 
 
 def test_undo_removes_the_last_stroke_from_what_is_scored(canvas):
-    at = draw(open_page(), canvas, ONE)
+    at = draw(upload(open_page(), ("seven.png", digit_png(), "image/png")), canvas, ONE)
     one = drawing_score(at)
-    assert TEXT["mine.empty"]["ru"] not in [i.value for i in at.info]  # not under a scored drawing
     draw(at, canvas, BAR)
     both = drawing_score(at)
     assert both != pytest.approx(one, abs=1e-4)
     at.button(key="mine_canvas_undo").click().run()
     assert not at.exception
+    assert len(at.metric) == 1  # the canvas's value is still both strokes: not scored
+    at.run()  # the canvas sends the drawing it reloaded
     assert canvas.objects == [{"type": "Path", "path": [["M", *ONE[:2]], ["L", *ONE[2:]]], "strokeWidth": 18}]
     assert drawing_score(at) == pytest.approx(one, abs=1e-4)  # scored as if the bar had never been drawn
-    at.button(key="mine_canvas_undo").click().run()  # and the last one: empty, nothing scored
-    assert canvas.objects == [] and len(at.metric) == 0
+    at.button(key="mine_canvas_undo").click().run().run()  # and the last one
+    assert canvas.objects == [] and len(at.metric) == 1  # nothing scored under the canvas, the upload still is
     assert at.button(key="mine_canvas_undo").disabled
-    assert [i.value for i in at.info] == [TEXT["mine.empty"]["ru"]]
+    assert list(at.dataframe[0].value[TEXT["table.name"]["ru"]]) == ["seven.png"]
+
+
+def test_two_undos_before_the_canvas_answers_remove_two_strokes(canvas):
+    at = draw(open_page(), canvas, ONE, BAR)
+    at.button(key="mine_canvas_undo").click().run()
+    at.button(key="mine_canvas_undo").click().run()  # the second tap counts from what the first asked for
+    at.run()
+    assert canvas.objects == [] and len(at.metric) == 0 and at.button(key="mine_canvas_undo").disabled
+
+
+def test_no_images_yet_is_said_only_without_a_drawing(canvas):
+    at = draw(open_page(), canvas, ONE)
+    assert len(at.metric) == 1 and TEXT["mine.empty"]["ru"] not in [i.value for i in at.info]
+    at.button(key="mine_canvas_clear").click().run().run()
+    assert len(at.metric) == 0 and [i.value for i in at.info] == [TEXT["mine.empty"]["ru"]]
 
 
 def test_clear_empties_the_canvas_and_keeps_the_page(canvas):
@@ -333,7 +353,7 @@ def test_clear_empties_the_canvas_and_keeps_the_page(canvas):
     at.button(key="mine_keep").click().run()
     draw(at, canvas, BAR)
     assert len(at.metric) == 3  # the drawing under the canvas, then the two kept images
-    at.button(key="mine_canvas_clear").click().run()
+    at.button(key="mine_canvas_clear").click().run().run()  # the click, then the canvas's answer
     assert not at.exception
     assert canvas.objects == [] and len(at.metric) == 2  # only the kept images are scored now
     assert list(at.dataframe[0].value[TEXT["table.name"]["en"]]) == ["seven.png", "Drawing 1"]
