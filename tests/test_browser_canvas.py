@@ -4,8 +4,11 @@ page's language, visible in the viewport without hover and finger-sized; Undo le
 goes back to the one-stroke score), Clear empties the canvas, a kept drawing survives both; the component's own
 English hover toolbar is hidden. Saves the phone view to test-artifacts/screenshots/. Marked `browser`."""
 
+import os
+import shutil
+
 import pytest
-from browser import SHOTS, WAIT_MS, settle
+from browser import DOCS, SHOTS, WAIT_MS, settle
 
 from dashboard.i18n import TEXT
 
@@ -84,6 +87,8 @@ def test_undo_and_clear_on_the_canvas(browser, server, lang, device):
         assert toolbar.count() == 1 and not toolbar.is_visible()
         canvas.hover()
         assert not toolbar.is_visible()
+        for english in ("Undo", "Redo", "Reset canvas & history", "Edit"):  # its buttons' fixed English names
+            assert page.get_by_role("button", name=english, exact=True).count() == 0
 
         stroke(page, canvas, ONE, touch)
         one = wait_for_score(page, lambda s: s is not None)
@@ -105,7 +110,11 @@ def test_undo_and_clear_on_the_canvas(browser, server, lang, device):
         if touch:  # the tab's label at the top: the canvas, its buttons and the score below
             page.get_by_role("tab", name=TEXT["mine.tab_draw"][lang]).evaluate("e => e.scrollIntoView()")
             page.wait_for_timeout(300)
-            page.screenshot(path=str(SHOTS / f"your_images_canvas_phone_{lang}.png"))
+            shot = SHOTS / f"your_images_canvas_phone_{lang}.png"
+            page.screenshot(path=str(shot))
+            if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+                DOCS.mkdir(parents=True, exist_ok=True)
+                shutil.copy(shot, DOCS / shot.name)
 
         press(undo, touch)
         assert wait_for_score(page, lambda s: s not in (None, both)) == one  # the bar is gone, the '1' stays
