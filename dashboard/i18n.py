@@ -377,6 +377,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "mine.download_csv": {"ru": "Скачать оценки (CSV)", "en": "Download the scores (CSV)"},
     "mine.clear": {"ru": "Очистить список", "en": "Clear the list"},
+    # ---- canvas on touch screens (issue 12) ----
+    "mine.canvas_undo": {"ru": "Отменить штрих", "en": "Undo stroke"},
+    "mine.canvas_clear": {"ru": "Стереть рисунок", "en": "Clear drawing"},
+    "mine.drawing_name": {"ru": "Рисунок {n}", "en": "Drawing {n}"},
+    # ---- end of canvas on touch screens ----
     # ----- weights -----
     "weights.title": {"ru": "Веса моделей", "en": "Model weights"},
     "weights.intro": {

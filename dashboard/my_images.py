@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 KEY = "my_images"
+DRAWN_KEY = "my_images_drawn"  # how many drawings this session kept: the next is "Drawing DRAWN + 1"
 REFUSED_KEY = "my_images_refused"  # content sha256 -> (code, details) of its ImageError: never decoded twice
 MAX_KEPT = 24  # oldest dropped first
 MAX_REFUSED = 64
@@ -40,8 +41,18 @@ def _replace_upload(entry: dict) -> None:
     add(entry)
 
 
+def add_drawing(entry: dict) -> dict:
+    """Keep a canvas entry, numbered in the order the student kept drawings (its name: "Drawing 3")."""
+    number = st.session_state.get(DRAWN_KEY, 0) + 1
+    st.session_state[DRAWN_KEY] = number
+    kept = {**entry, "number": number}
+    add(kept)
+    return kept
+
+
 def clear() -> None:
     st.session_state[KEY] = []
+    st.session_state[DRAWN_KEY] = 0
 
 
 def model_inputs() -> np.ndarray:
@@ -50,12 +61,22 @@ def model_inputs() -> np.ndarray:
     return np.stack([e["model_input"] for e in items]) if items else np.zeros((0, 28, 28), np.float32)
 
 
-def label(entry: dict, width: int = 24) -> str:
-    """A short name for charts: the file name (shortened) and the pipeline, in the session's language."""
+def name(entry: dict) -> str:
+    """What the student sees as the image's name, in the session's language: a file's own name, "Drawing 3"."""
     from dashboard.i18n import t
 
-    name = entry["name"] if len(entry["name"]) <= width else entry["name"][: width - 1] + "…"
-    return f"{name} · {t('mine.pipeline_' + entry['pipeline'])}"
+    if entry["source"] == "canvas":
+        return t("mine.drawing_name", n=entry["number"]) if "number" in entry else t("mine.source_canvas")
+    return entry["name"]
+
+
+def label(entry: dict, width: int = 24) -> str:
+    """A short name for charts: the name (shortened) and the pipeline, in the session's language."""
+    from dashboard.i18n import t
+
+    shown = name(entry)
+    shown = shown if len(shown) <= width else shown[: width - 1] + "…"
+    return f"{shown} · {t('mine.pipeline_' + entry['pipeline'])}"
 
 
 def _entry(entry_id: str, name: str, source: str, pipeline: str, prepared) -> dict:
@@ -110,11 +131,12 @@ def add_upload(name: str, payload: bytes, pipeline: str) -> dict:
 
 
 def prepare_drawing(rgba: np.ndarray, pipeline: str) -> dict:
-    """A canvas drawing (H, W, 4) uint8 -> an entry (not kept yet: the student decides). Raises ImageError."""
+    """A canvas drawing (H, W, 4) uint8 -> an entry (not kept yet: the student decides; add_drawing numbers it).
+    Raises ImageError."""
     import hashlib
 
     from gan_core.preprocess import prepare_array
 
     prepared = prepare_array(rgba, pipeline)
     digest = hashlib.sha256(np.ascontiguousarray(prepared.model_input, np.float32).tobytes()).hexdigest()[:16]
-    return _entry(f"canvas:{digest}:{pipeline}", f"✎ {digest[:6]}", "canvas", pipeline, prepared)
+    return _entry(f"canvas:{digest}:{pipeline}", "", "canvas", pipeline, prepared)

@@ -227,3 +227,159 @@ def test_a_nan_score_shows_the_translated_message(monkeypatch):
     assert not any("nan" in c.value or "100%" in c.value for c in at.caption)  # no percentile for it
     percentiles = at.dataframe[0].value.filter(like="Percentile")
     assert percentiles.shape[1] >= 6 and percentiles.isna().all().all()
+
+
+# ---- canvas on touch screens (issue 12): Undo and Clear as buttons, drawings named for students ----
+class BrowserCanvas:
+    """st_canvas with the browser's side played here, as the component's JavaScript behaves
+    (streamlit_drawable_canvas/frontend/build/index-*.js): strokes drawn, and a changed `initial_drawing` once loaded,
+    are sent to the server, which calls on_change and reruns the page with the new value. So the run in which the page
+    hands over a new `initial_drawing` still gets the old value; the next run (`at.run()`, the browser's message) gets
+    the new one. The real st_canvas still runs, so the widget is registered as on a server."""
+
+    def __init__(self, real):
+        self.real, self.objects, self.outbox, self.loaded, self.mounted = real, [], None, None, False
+
+    def stroke(self, x0: int, y0: int, x1: int, y1: int) -> None:
+        drawn = {"type": "Path", "path": [["M", x0, y0], ["L", x1, y1]], "strokeWidth": 18}
+        self.outbox = [*(self.objects if self.outbox is None else self.outbox), drawn]
+
+    def __call__(self, **kwargs):
+        from streamlit_drawable_canvas import CanvasResult
+
+        self.real(**kwargs)
+        if self.outbox is not None:  # the browser's message: Streamlit calls on_change, then runs the page
+            self.objects, self.outbox = self.outbox, None
+            kwargs["on_change"]()
+        initial = kwargs["initial_drawing"]
+        if self.mounted and initial != self.loaded:  # the component loads it and sends it back
+            self.outbox = list((initial or {}).get("objects", []))
+        self.loaded, self.mounted = initial, True
+        return CanvasResult({"version": "6.0.0", "objects": self.objects}, data_url(render(self.objects)), True)
+
+
+def render(objects: list[dict], size: int = 280) -> np.ndarray:
+    rgba = np.zeros((size, size, 4), np.uint8)
+    rgba[..., 3] = 255
+    for obj in objects:
+        (_, x0, y0), (_, x1, y1) = obj["path"]
+        cv2.line(rgba, (x0, y0), (x1, y1), (255, 255, 255, 255), obj["strokeWidth"])
+    return rgba
+
+
+def data_url(rgba: np.ndarray) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", rgba)[1].tobytes()).decode()
+
+
+@pytest.fixture()
+def canvas(monkeypatch):
+    AppTest.from_string("").run()  # the package registers its component on import: a runtime must exist
+    import streamlit_drawable_canvas
+
+    fake = BrowserCanvas(streamlit_drawable_canvas.st_canvas)
+    monkeypatch.setattr(streamlit_drawable_canvas, "st_canvas", fake)
+    return fake
+
+
+def draw(at: AppTest, canvas: BrowserCanvas, *strokes) -> AppTest:
+    for stroke in strokes:
+        canvas.stroke(*stroke)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def drawing_score(at: AppTest) -> float:
+    assert len(at.metric) >= 1, "no score under the canvas"
+    return float(at.metric[0].value.replace(",", "."))
+
+
+ONE = (140, 40, 140, 240)  # a '1'
+BAR = (60, 60, 220, 60)  # a bar across the top: with it the '1' becomes a '7'-ish T
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_undo_and_clear_are_buttons_in_the_language(canvas, lang):
+    at = open_page(lang=lang)
+    undo, clear = at.button(key="mine_canvas_undo"), at.button(key="mine_canvas_clear")
+    assert (undo.label, clear.label) == (TEXT["mine.canvas_undo"][lang], TEXT["mine.canvas_clear"][lang])
+    assert undo.disabled and clear.disabled  # nothing to undo on an empty canvas
+    (component,) = at.get("bidi_component")  # its own toolbar (English, hover-only) hidden by its stylesheet
+    assert component.proto.css_content.endswith(".dc-toolbar { display: none !important; }")
+    assert component.proto.js_source_path.startswith("index-")  # the package's script, served as a file
+    draw(at, canvas, ONE)
+    assert not at.button(key="mine_canvas_undo").disabled and not at.button(key="mine_canvas_clear").disabled
+
+
+def test_undo_removes_the_last_stroke_from_what_is_scored(canvas):
+    at = draw(upload(open_page(), ("seven.png", digit_png(), "image/png")), canvas, ONE)
+    one = drawing_score(at)
+    draw(at, canvas, BAR)
+    both = drawing_score(at)
+    assert both != pytest.approx(one, abs=1e-4)
+    at.button(key="mine_canvas_undo").click().run()
+    assert not at.exception
+    assert len(at.metric) == 1  # the canvas's value is still both strokes: not scored
+    at.run()  # the canvas sends the drawing it reloaded
+    assert canvas.objects == [{"type": "Path", "path": [["M", *ONE[:2]], ["L", *ONE[2:]]], "strokeWidth": 18}]
+    assert drawing_score(at) == pytest.approx(one, abs=1e-4)  # scored as if the bar had never been drawn
+    at.button(key="mine_canvas_undo").click().run().run()  # and the last one
+    assert canvas.objects == [] and len(at.metric) == 1  # nothing scored under the canvas, the upload still is
+    assert at.button(key="mine_canvas_undo").disabled
+    assert list(at.dataframe[0].value[TEXT["table.name"]["ru"]]) == ["seven.png"]
+
+
+def test_two_undos_before_the_canvas_answers_remove_two_strokes(canvas):
+    at = draw(open_page(), canvas, ONE, BAR)
+    at.button(key="mine_canvas_undo").click().run()
+    at.button(key="mine_canvas_undo").click().run()  # the second tap counts from what the first asked for
+    at.run()
+    assert canvas.objects == [] and len(at.metric) == 0 and at.button(key="mine_canvas_undo").disabled
+
+
+def test_no_images_yet_is_said_only_without_a_drawing(canvas):
+    at = draw(open_page(), canvas, ONE)
+    assert len(at.metric) == 1 and TEXT["mine.empty"]["ru"] not in [i.value for i in at.info]
+    at.button(key="mine_canvas_clear").click().run().run()
+    assert len(at.metric) == 0 and [i.value for i in at.info] == [TEXT["mine.empty"]["ru"]]
+
+
+def test_clear_empties_the_canvas_and_keeps_the_page(canvas):
+    at = upload(open_page(lang="en"), ("seven.png", digit_png(), "image/png"))
+    at.radio(key="mine_pipeline").set_value("mnist").run()
+    draw(at, canvas, ONE)
+    at.button(key="mine_keep").click().run()
+    draw(at, canvas, BAR)
+    assert len(at.metric) == 3  # the drawing under the canvas, then the two kept images
+    at.button(key="mine_canvas_clear").click().run().run()  # the click, then the canvas's answer
+    assert not at.exception
+    assert canvas.objects == [] and len(at.metric) == 2  # only the kept images are scored now
+    assert list(at.dataframe[0].value[TEXT["table.name"]["en"]]) == ["seven.png", "Drawing 1"]
+    assert at.radio(key="mine_pipeline").value == "mnist"
+    draw(at, canvas, BAR)  # the canvas works after a Clear
+    assert len(at.metric) == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second"), [("ru", "Рисунок 1", "Рисунок 2"), ("en", "Drawing 1", "Drawing 2")]
+)
+def test_kept_drawings_are_named_for_students(canvas, lang, first, second):
+    at = draw(open_page(lang=lang), canvas, ONE)
+    at.button(key="mine_keep").click().run()
+    draw(at, canvas, BAR)
+    at.button(key="mine_keep").click().run()
+    assert list(at.dataframe[0].value[TEXT["table.name"][lang]]) == [first, second]
+    headings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert headings[:2] == [
+        f"**{second}** · {TEXT['mine.pipeline_notebook'][lang]}",
+        f"**{first}** · {TEXT['mine.pipeline_notebook'][lang]}",
+    ]
+    assert not any("✎" in h or "array" in h for h in headings)
+    at.sidebar.radio(key="lang").set_value("en" if lang == "ru" else "ru").run()  # the name follows the language
+    other = "en" if lang == "ru" else "ru"
+    assert list(at.dataframe[0].value[TEXT["table.name"][other]]) == [
+        TEXT["mine.drawing_name"][other].format(n=1),
+        TEXT["mine.drawing_name"][other].format(n=2),
+    ]

@@ -4,9 +4,8 @@ import math
 
 import pandas as pd
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
-from dashboard import cache, camera, charts, classroom, my_images, pictures
+from dashboard import cache, camera, charts, classroom, drawing, my_images, pictures
 from dashboard.i18n import error_text, note_text, option_text, score_text, styled, t, uploader_texts
 from dashboard.pages import DEFAULTS
 from gan_core import sandbox
@@ -51,18 +50,8 @@ with draw_tab:
     st.caption(t("mine.draw_help"))
     canvas_col, preview_col = st.columns([3, 2])
     with canvas_col:
-        drawing = st_canvas(
-            stroke_width=18,
-            stroke_color="#FFFFFF",
-            background_color="#000000",
-            width=280,
-            height=280,
-            drawing_mode="freedraw",
-            return_image_data=True,
-            key="mine_canvas",
-        )
-    rgba = drawing.image_data
-    if rgba is not None and rgba[..., :3].max() > 0:
+        rgba = drawing.draw_canvas()
+    if rgba is not None:
         try:
             entry = my_images.prepare_drawing(rgba, pipeline)
         except Exception as exc:
@@ -74,8 +63,7 @@ with draw_tab:
             if preview_col.button(
                 t("mine.keep_drawing"), icon=":material/add:", key="mine_keep", disabled=my_images.has(entry["id"])
             ):
-                my_images.add(entry)
-                classroom.submit_image(entry)
+                classroom.submit_image(my_images.add_drawing(entry))
                 st.rerun()
 
 with camera_tab:
@@ -83,7 +71,8 @@ with camera_tab:
 
 items = my_images.entries()
 if not items:
-    st.info(t("mine.empty"))
+    if rgba is None:  # not under a drawing that is being scored
+        st.info(t("mine.empty"))
     st.stop()
 
 scores = cache.score_images(my_images.model_inputs())
@@ -96,7 +85,8 @@ st.header(t("mine.list_title", count=len(items)))
 for i in reversed(range(len(items))):
     entry, score = items[i], scores.iloc[i]
     with st.container(border=True):
-        st.markdown(f"**{entry['name']}** · {t('mine.pipeline_' + entry['pipeline'])} · {entry['format']}")
+        kind = [] if entry["source"] == "canvas" else [entry["format"]]  # a drawing's format is "array"
+        st.markdown(" · ".join([f"**{my_images.name(entry)}**", t("mine.pipeline_" + entry["pipeline"]), *kind]))
         c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
         c1.image(entry["original"], width=160, output_format="PNG", caption=t("mine.original"))
         c2.image(entry["gray"], width=160, output_format="PNG", caption=t("mine.gray"))
@@ -117,7 +107,7 @@ for i in reversed(range(len(items))):
 
 table = pd.DataFrame(
     {
-        t("table.name"): [e["name"] for e in items],
+        t("table.name"): [my_images.name(e) for e in items],
         t("table.source"): [t("mine.source_" + e["source"]) for e in items],
         t("table.pipeline"): [t("mine.pipeline_" + e["pipeline"]) for e in items],
         t("table.probability"): scores["probability"],
