@@ -21,7 +21,10 @@ st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", lay
 st.html(
     "<style>img { image-rendering: pixelated; }"
     "[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }"
-    "h1 { font-size: 2.25rem !important; padding-top: 0 !important; }</style>"
+    "h1 { font-size: 2.25rem !important; padding-top: 0 !important; }"
+    # A page link's label wraps instead of ending in "…" when its column is narrow (the lesson's links).
+    "[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p "
+    "{ white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }</style>"
 )
 i18n.language_selector()
 url_state.weights()  # before the badge: a shared link's ?g=/?d= picks the shipped weights it names

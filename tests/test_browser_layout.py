@@ -11,6 +11,7 @@ import os
 import shutil
 
 import pytest
+from test_dashboard_walkthrough import STEPS as LESSON_STEPS
 
 from dashboard.charts import FONT_PX
 from dashboard.i18n import TEXT
@@ -80,9 +81,20 @@ MEASURE = """([keyChart, minFont, startBy]) => {
 }"""
 
 
-def _open(page, server: str, entry, lang: str) -> None:
+def _views() -> list[tuple]:
+    """(page, extra query, screenshot name) for every page, each lesson step of the walkthrough on its own."""
+    out = []
+    for entry in PAGES:
+        if entry.name == "walkthrough":
+            out += [(entry, f"&step={k}", f"walkthrough_step{k}") for k in range(1, len(LESSON_STEPS) + 1)]
+        else:
+            out.append((entry, "", entry.name))
+    return out
+
+
+def _open(page, server: str, entry, lang: str, query: str = "") -> None:
     """Open the page by its URL in `lang` (?lang=, as a teacher's shared link has it) and wait for its script run."""
-    page.goto(f"{server}/{'' if entry.name == 'walkthrough' else entry.name}?lang={lang}")
+    page.goto(f"{server}/{'' if entry.name == 'walkthrough' else entry.name}?lang={lang}{query}")
     heading = TEXT[entry.heading][lang]
     page.get_by_role("heading", level=1).filter(has_text=heading).wait_for(timeout=WAIT_MS)
     settle(page)
@@ -115,16 +127,16 @@ def _walk(browser, server, size: tuple[int, int], lang: str, phone: bool) -> lis
     page = context.new_page()
     problems = []
     try:
-        for entry in PAGES:
-            _open(page, server, entry, lang)
+        for entry, query, name in _views():
+            _open(page, server, entry, lang, query)
             _drawn(page)
             key = None if phone else entry.key_chart
             found = page.evaluate(MEASURE, [key, FONT_PX, KEY_CHART_START])
             if found:  # a chart may still be re-laying itself out on a busy machine: judge the settled page
                 page.wait_for_timeout(2000)
                 found = page.evaluate(MEASURE, [key, FONT_PX, KEY_CHART_START])
-            problems += [f"{entry.name}: {problem}" for problem in found]
-            _shoot(page, f"{entry.name}_{lang}_{width}x{height}")
+            problems += [f"{name}: {problem}" for problem in found]
+            _shoot(page, f"{name}_{lang}_{width}x{height}")
     finally:
         context.close()
     return problems
