@@ -21,6 +21,7 @@ st.set_page_config(page_title="GAN OOD Lab", page_icon=":material/science:", lay
 st.html(
     "<style>img { image-rendering: pixelated; }"
     "[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }"
+    "@media (max-width: 640px) { [data-testid='stMainBlockContainer'] { padding-top: 4rem; } }"  # the menu button
     "h1 { font-size: 2.25rem !important; padding-top: 0 !important; }"
     # A page link's label wraps instead of ending in "…" when its column is narrow (the lesson's links).
     "[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p "

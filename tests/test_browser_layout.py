@@ -41,6 +41,12 @@ MEASURE = """([keyChart, minFont, startBy]) => {
     if (box.width && (box.right > parent.right + 1 || box.left < parent.left - 1))
       problems.push(`label outside its widget: "${text(el)}"`);
   }
+  const heading = document.querySelector('h1');
+  for (const button of document.querySelectorAll('[data-testid=stHeader] button')) {
+    const b = button.getBoundingClientRect(), h = heading && heading.getBoundingClientRect();
+    if (b.width && h && b.left < h.right && h.left < b.right && b.top < h.bottom && h.top < b.bottom)
+      problems.push(`the page title under the header's button: "${text(heading)}"`);
+  }
   const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
   for (const chart of charts) {
     const svg = chart.querySelector('svg.marks');
