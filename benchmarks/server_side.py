@@ -53,7 +53,9 @@ def measure() -> dict:
 
     act = out["interaction"]
     at.switch_page("views/interpolation.py").run()
-    act["alpha"] = min(_timed(lambda a=a: at.slider(key="interp_alpha").set_value(a).run()) for a in (0.6, 0.7, 0.8))
+    act["alpha"] = min(
+        _timed(lambda a=a: at.select_slider(key="interp_alpha").set_value(a).run()) for a in (0.6, 0.7, 0.8)
+    )
     at.switch_page("views/distributions.py").run()
     act["dist_n_500_to_1000_cold"] = _timed(lambda: at.select_slider(key="dist_n").set_value(1000).run())
     act["dist_n_back_to_500_cached"] = _timed(lambda: at.select_slider(key="dist_n").set_value(500).run())

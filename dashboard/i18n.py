@@ -1374,6 +1374,18 @@ def number(value: float, spec: str = "", lang: str | None = None) -> str:
     return _formatter(lang or language()).format_field(value, spec)
 
 
+def number_slider(label: str, low: float, high: float, value: float, step: float, **kwargs) -> float:
+    """A slider over [low, high] in `step`s whose value reads as the language writes numbers ("0,50" in Russian):
+    st.slider prints its value with JavaScript's sprintf, which has no decimal comma. The options are the grid
+    url_state.number snaps to, so a shared link's value is always one of them."""
+    decimals = len(f"{step:g}".partition(".")[2])
+    options = [round(low + k * step, 10) for k in range(round((high - low) / step) + 1)]
+    lang = language()  # fixed now: format_func is also called after the run (AppTest)
+    return st.select_slider(
+        label, options, value=round(value, 10), format_func=lambda v: number(v, f".{decimals}f", lang), **kwargs
+    )
+
+
 def number_locale(lang: str | None = None) -> dict:
     """The language's number symbols for Vega's d3-format (a chart's config.locale.number): decimal comma and a
     no-break space between thousands in Russian, as Babel's CLDR data has them."""

@@ -83,9 +83,9 @@ def test_a_student_joins_by_code_guesses_once_and_sees_the_teacher_reveal(store)
     assert not at.exception
     assert at.session_state["class_room"] == keys.code
     assert any(TEXT["class.pooled"]["ru"] == c.value for c in at.sidebar.caption)  # told what is pooled
-    at.slider(key="walk_guess").set_value(0.2).run()
+    at.select_slider(key="walk_guess").set_value(0.2).run()
     at.button(key="walk_reveal_button").click().run()
-    at.slider(key="walk_guess").set_value(0.9).run()
+    at.select_slider(key="walk_guess").set_value(0.9).run()
     at.button(key="walk_reveal_button").click().run()  # a second guess does not count
     assert store.guesses(keys.code) == [{"student": at.session_state["class_student"], "step": "noise", "value": 0.2}]
     late = open_page("walkthrough", room=keys.code)  # another student, by the link

@@ -41,7 +41,7 @@ def test_renders_the_notebook_pair_and_its_hash(shipped):
 def test_moving_alpha_changes_the_image_and_the_score(shipped):
     at = open_page()
     before_url, before = at.image[0].value[0], score(at)
-    at.slider(key="interp_alpha").set_value(1.0).run()
+    at.select_slider(key="interp_alpha").set_value(1.0).run()
     assert not at.exception
     assert at.image[0].value[0] != before_url
     assert score(at) != before
@@ -93,8 +93,18 @@ def test_switching_language_changes_the_title():
 
 def test_alpha_survives_a_page_change():
     at = open_page()
-    at.slider(key="interp_alpha").set_value(0.25).run()
+    at.select_slider(key="interp_alpha").set_value(0.25).run()
     at.switch_page("views/distributions.py").run()
     at.switch_page("views/interpolation.py").run()
     assert not at.exception
-    assert at.slider(key="interp_alpha").value == 0.25
+    assert at.select_slider(key="interp_alpha").value == 0.25
+
+
+@pytest.mark.parametrize("lang, shown", [("ru", "0,500"), ("en", "0.500")])
+def test_the_alpha_slider_writes_its_value_as_the_language_does(lang, shown):
+    """st.slider prints 0.50 in every language; the page's slider shows the language's decimal separator."""
+    at = open_page()
+    at.sidebar.radio(key="lang").set_value(lang).run()
+    slider = at.select_slider(key="interp_alpha")
+    assert slider.value == 0.5
+    assert len(slider.options) == 41 and slider.options[20] == shown  # 0, 0.025, ..., 1: the middle one is 0.5

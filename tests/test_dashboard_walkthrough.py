@@ -41,7 +41,7 @@ def test_home_is_the_walkthrough_in_russian_by_default():
 
 def test_predict_then_reveal_shows_the_notebook_noises_scores():
     at = open_home()
-    at.slider(key="walk_guess").set_value(0.2).run()
+    at.select_slider(key="walk_guess").set_value(0.2).run()
     assert not at.metric
     at.button(key="walk_reveal_button").click().run()
     assert not at.exception
@@ -60,7 +60,7 @@ def test_predict_then_reveal_shows_the_notebook_noises_scores():
         binary=expected["binary_prob"],
         default_noise=expected["noise_prob"],
     )
-    at.slider(key="walk_guess").set_value(0.9).run()  # the reveal stays while the guess moves
+    at.select_slider(key="walk_guess").set_value(0.9).run()  # the reveal stays while the guess moves
     assert len(at.metric) == 2
 
 
@@ -188,7 +188,7 @@ def _expected(disc_name: str) -> dict:
 
 
 def _reveal(at, step: str, guess: float = 0.3) -> AppTest:
-    at.slider(key=f"walk_guess_{step}").set_value(guess).run()
+    at.select_slider(key=f"walk_guess_{step}").set_value(guess).run()
     assert not at.metric
     return _step(at, f"walk_reveal_{step}")
 
@@ -281,7 +281,7 @@ def test_the_real_digit_reveal_shows_that_digit_and_its_score():
         float(scoring.score_batch(discriminator, digit)["probability"][0]), abs=1e-4
     )
     assert len(at.image) == 1
-    at.slider(key="walk_guess_digit").set_value(0.1).run()  # the reveal stays while the guess moves
+    at.select_slider(key="walk_guess_digit").set_value(0.1).run()  # the reveal stays while the guess moves
     assert len(at.metric) == 1
 
 

@@ -18,7 +18,7 @@ def test_one_line_per_run_with_page_and_action(tmp_path, monkeypatch):
     monkeypatch.setenv(run_log.ENV, str(log))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert [(r["page"], r["action"]) for r in lines(log)] == [("walkthrough", "load")]
-    at.slider(key="walk_guess").set_value(0.2).run()
+    at.select_slider(key="walk_guess").set_value(0.2).run()
     at.run()  # nothing changed: the same page again
     at.switch_page("views/your_images.py").run()
     assert not at.exception, [e.value for e in at.exception]

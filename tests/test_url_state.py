@@ -74,7 +74,7 @@ def test_a_link_opens_the_interpolation_view_it_names():
     )
     assert [n.value for n in at.number_input] == [3, 9]
     assert at.radio(key="interp_mode").value == "spherical"
-    assert at.slider(key="interp_alpha").value == 0.25  # snapped to the slider's grid
+    assert at.select_slider(key="interp_alpha").value == 0.25  # snapped to the slider's grid
     assert at.query_params["interp_alpha"] == "0.25"
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import cache, charts, pictures, url_state
-from dashboard.i18n import number, option_text, t
+from dashboard.i18n import number, number_slider, option_text, t
 from dashboard.pages import DEFAULTS, NOTEBOOK_SEED
 
 DEFAULT = DEFAULTS.interpolation
@@ -84,7 +84,7 @@ url_state.write(
 def alpha_explorer(seed1: int, seed2: int, spherical: bool, mode: str) -> None:
     """Only this part reruns when alpha moves: the path is cached, the slider just picks a point on it."""
     images, path = cache.interpolate(seed1, seed2, DEFAULT.path_alphas, spherical)
-    alpha = st.slider(
+    alpha = number_slider(
         t("interp.alpha"),
         0.0,
         1.0,

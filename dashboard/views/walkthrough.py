@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, charts, classroom, feature_charts, pages, pictures, readings
-from dashboard.i18n import number, t
+from dashboard.i18n import number, number_slider, t
 from dashboard.pages import DEFAULTS
 
 STEPS = ("noise", "digit", "distributions", "interpolation", "cat", "mechanism")  # the lesson's order
@@ -79,7 +79,7 @@ def _reveal_box(step: str, reveal: Callable[[float], None]) -> None:
     with st.container(border=True):
         st.subheader(t("walk.predict_title"))
         st.markdown(t(f"walk.predict_{step}"))
-        guess = st.slider(t(f"walk.guess_{step}"), 0.0, 1.0, 0.5, 0.01, key=f"walk_guess_{step}")
+        guess = number_slider(t(f"walk.guess_{step}"), 0.0, 1.0, 0.5, 0.01, key=f"walk_guess_{step}")
         if st.button(t("walk.reveal"), type="primary", key=f"walk_reveal_{step}"):
             st.session_state[f"walk_revealed_{step}"] = True
         if st.session_state.get(f"walk_revealed_{step}"):
@@ -105,7 +105,7 @@ def predict_noise() -> None:
     with st.container(border=True):
         st.subheader(t("walk.predict_title"))
         st.markdown(t("walk.predict_text"))
-        guess = st.slider(t("walk.guess"), 0.0, 1.0, 0.5, 0.01, key="walk_guess")
+        guess = number_slider(t("walk.guess"), 0.0, 1.0, 0.5, 0.01, key="walk_guess")
         classroom.pooled_note()
         if st.button(t("walk.reveal"), type="primary", key="walk_reveal_button"):
             st.session_state["walk_revealed"] = True
