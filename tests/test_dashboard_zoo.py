@@ -140,3 +140,26 @@ def test_a_fractional_epoch_is_written_in_the_language_and_kept_across_a_switch(
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.select_slider(key=key).value == float(fraction.replace(",", "."))
     assert fraction.replace(",", ".") in at.select_slider(key=key).options
+
+
+def test_the_reading_under_the_table_states_what_the_table_shows():
+    """'Real above generated for k of m' and 'the same noise or photo group differs by up to s', recounted here
+    from the numbers the table itself shows (the fixed claim "they agree on digits" was false for these weights)."""
+    from dashboard.i18n import TEXT, t
+
+    at = _app()
+    table = at.dataframe[0].value
+    spread_column = TEXT["zoo.spread"]["ru"]
+    means = table.drop(columns=spread_column)
+    real, generated = (means.loc[TEXT[f"group.{g}"]["ru"]] for g in ("real", "generated"))
+    ood = [TEXT[f"group.{g}"]["ru"] for g in ("gaussian", "binary", "uniform", "natural", "fashion")]
+    ood = [label for label in ood if label in table.index]
+    expected = t(
+        "zoo.reading",
+        "ru",
+        ordered=int((real > generated).sum()),
+        total=means.shape[1],
+        spread=float(table.loc[ood, spread_column].max()),
+    )
+    assert expected in [m.value for m in at.markdown]
+    assert int((real > generated).sum()) < means.shape[1] or float(table.loc[ood, spread_column].max()) > 0.5
