@@ -51,7 +51,9 @@ def test_the_uploaders_own_words_are_russian_in_russian(page, server):
     page.get_by_text("English").click()
     page.get_by_role("heading", level=1).filter(has_text=TEXT["mine.title"]["en"]).wait_for()
     settle(page)
-    assert button.evaluate(after)[1] in ("none", "normal")  # English: Streamlit's own words, no overlay
+    assert button.evaluate(after)[1] == f'"{TEXT["chrome.upload"]["en"]}"'
+    # English too: the size note alone, not Streamlit's list of every format that ended in "…" in a column
+    assert note.evaluate(after)[1] == '"' + TEXT["chrome.upload_limit"]["en"].format(mb=10) + '"'
 
 
 def test_the_default_pages_own_path_opens_it_without_an_english_dialog(page, server):
