@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from dashboard import pictures
-from dashboard.computation import Warm, computation
+from dashboard import pictures, progressive
+from dashboard.computation import Call, Warm, arrivals, computation
 from dashboard.session_weights import Active, active, shipped, shipped_ref, shipped_refs, uploaded, uploaded_ref
 from gan_core import (
     batchnorm_effect,
@@ -41,28 +41,84 @@ FOOLING_SOURCES, FOOLING_CANDIDATES = fooling.START_SOURCES, fooling.START_CANDI
 # ----- group images and their scores (score distributions, percentiles, the zoo) -----
 
 
-@computation(uses="g", max_entries=1, resource=True)
-def group_images(gen: Active, n: int, seed: int) -> dict:
-    """{group: (n,1,28,28) tensor} for every group source. A resource (not copied per call), one entry: the zoo's
-    discriminators score one set instead of drawing it once each, and at n = 2,000 the groups hold ~44 MB."""
-    return {name: make(n, seed) for name, make in data.group_sources(gen.model).items()}
+# Scored in chunks of CHUNK_ROWS rows of every group (rows [a, b) of each group's n images), each chunk cached on
+# its own, so a page can draw the first chunks while the rest are computed (dashboard/progressive.py) and two
+# chunks run at once on the two workers with no barrier between them. The whole draw is identical to scoring all
+# n at once (tests/test_dashboard_progressive.py).
+CHUNK_ROWS = 64
+
+
+def chunk_bounds(n: int) -> list[tuple[int, int]]:
+    """[(a, b), ...]: the rows of each chunk of n, CHUNK_ROWS each (the last may be shorter); one chunk for n <= it."""
+    return [(a, min(a + CHUNK_ROWS, n)) for a in range(0, n, CHUNK_ROWS)] or [(0, 0)]
+
+
+@computation(uses="", max_entries=2, resource=True)
+def group_inputs(n: int, seed: int) -> dict:
+    """{group: (n,1,28,28) tensor} for every group drawn without a model (data.drawn_sources), all n at once so that
+    a chunk takes exactly rows [a, b). A resource (never copied; chunks only slice it); at n = 2,000 it holds ~38 MB."""
+    return {name: make(n, seed) for name, make in data.drawn_sources().items()}
+
+
+@computation(uses="g", max_entries=256, session_entries=32)
+def generated_chunk(gen: Active, n: int, seed: int, chunk: int) -> torch.Tensor:
+    """G(z) for rows [a, b) of data.generated_digits(G, n, seed)'s latents: (b - a, 1, 28, 28) in [-1, 1], the same
+    numbers (G's images do not depend on the batch). Generator-only, so the zoo's discriminators share it."""
+    a, b = chunk_bounds(n)[chunk]
+    z = data.latent_noise(n, seed, gen.model.latent_dim)[a:b]  # drawing all n latents costs well under a millisecond
+    return data.generated_digits_from(gen.model, z)
 
 
 def _group_scores_warm(d) -> list[Warm]:
     dist, zoo = d.distributions, d.zoo
-    return [
+    views = [
         Warm((dist.n, dist.seed)),
         Warm((d.your_images.reference_n, d.your_images.reference_seed)),
         Warm((zoo.n, zoo.seed), every_discriminator=True),
         *[Warm((n, dist.seed), later=True) for n in dist.n_choices if n != dist.n],
         Warm((min(zoo.n_choices), zoo.seed), every_discriminator=True, later=True),
     ]
+    return [
+        Warm((*view.args, chunk), view.every_discriminator, view.later)
+        for view in views
+        for chunk in range(len(chunk_bounds(view.args[0])))
+    ]
 
 
-@computation(uses="gd", max_entries=24, warm=_group_scores_warm)
-def group_scores(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame:
-    """D's scores of n images per group (real, generated, gaussian, ...): columns group, index, probability, logit."""
-    return scoring.score_groups(disc.model, group_images.run({"generator": gen}, n, seed))
+@computation(uses="gd", max_entries=1024, warm=_group_scores_warm, session_entries=64)
+def group_scores_chunk(gen: Active, disc: Active, n: int, seed: int, chunk: int) -> pd.DataFrame:
+    """D's scores of rows [a, b) of every group's n images: columns group, index (a..b-1), probability, logit."""
+    a, b = chunk_bounds(n)[chunk]
+    drawn = group_inputs.run({}, n, seed)
+    generated = generated_chunk.run({"generator": gen}, n, seed, chunk)
+    images = {name: generated if name == "generated" else drawn[name][a:b] for name in data.group_sources(gen.model)}
+    table = scoring.score_groups(disc.model, images)
+    table["index"] += a
+    return table
+
+
+def group_scores_calls(refs: dict[str, Active], n: int, seed: int) -> list[Call]:
+    """The chunks of group_scores(n, seed) with the given weights, in row order."""
+    return [Call(group_scores_chunk, refs, (int(n), int(seed), chunk)) for chunk in range(len(chunk_bounds(n)))]
+
+
+def join_chunks(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """group_scores_chunk tables (any subset, in row order) -> one table, group by group in source order, then by
+    index: the layout of scoring.score_groups over the whole groups."""
+    table = pd.concat(chunks, ignore_index=True)
+    order = {group: i for i, group in enumerate(chunks[0]["group"].unique())}
+    rows = np.lexsort((table["index"].to_numpy(), table["group"].map(order).to_numpy()))
+    return table.iloc[rows].reset_index(drop=True)
+
+
+def group_scores(n: int, seed: int, paint=None, label: str = "", **refs: Active) -> pd.DataFrame:
+    """D's scores of n images per group (real, generated, gaussian, ...) with this session's weights (a keyword
+    generator= / discriminator= overrides one): columns group, index, probability, logit. While it takes long,
+    `paint(partial table)` is called with the chunks done so far under a progress bar titled `label`
+    (dashboard/progressive.py)."""
+    chosen = {kind: refs.get(kind) or active(kind) for kind in ("generator", "discriminator")}
+    calls = group_scores_calls(chosen, n, seed)
+    return progressive.run(arrivals(calls), len(calls), join_chunks, paint, label)
 
 
 @computation(uses="g", max_entries=8, warm=lambda d: [Warm((d.distributions.examples_per_group, d.distributions.seed))])
@@ -289,7 +345,7 @@ def zoo(n: int, seed: int) -> pd.DataFrame:
     gen = active("generator")
     frames = []
     for ref in refs:
-        scores = group_scores.run({"generator": gen, "discriminator": ref}, int(n), int(seed))
+        scores = group_scores(n, seed, generator=gen, discriminator=ref)
         entry = shipped("discriminator").get(ref.wid, {})
         summary = scoring.summarise(scores)
         summary.insert(0, "discriminator", ref.wid if ref.shared else uploaded("discriminator")["name"])

@@ -302,6 +302,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name}: D = {p:.4f}, logit {logit:.2f}",
     },
     "dist.look_title": {"ru": "Как выглядят группы", "en": "What the groups look like"},
+    # ---- progressive results (issue 12 item 8) ----
+    "progress.partial": {
+        "ru": "{label} Пока показаны первые результаты: готово {share:.0%}.",
+        "en": "{label} Showing the first results so far: {share:.0%} done.",
+    },
     # ----- your images -----
     "mine.title": {"ru": "Ваши изображения", "en": "Your images"},
     "mine.intro": {

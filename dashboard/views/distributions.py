@@ -40,8 +40,19 @@ with st.container(border=True):
     )
 url_state.write({"dist_n": DEFAULT.n, "dist_seed": DEFAULT.seed, "dist_axis": AXES[0]})
 
-with st.spinner(t("dist.computing")):
-    scores = cache.group_scores(n, seed)
+
+def draw_partial(part: pd.DataFrame) -> None:
+    """The chart below on the chunks scored so far (the marks come with the whole result)."""
+    part = part[part["group"].isin(st.session_state.get("dist_groups") or part["group"].unique())]
+    if part.empty:
+        return
+    edges = charts.edges_for(column, part[column].to_numpy())
+    bins = charts.histogram_bins(part, column, edges, {g: t(f"group.{g}") for g in part["group"].unique()})
+    no_marks = pd.DataFrame({"label": [], "value": []})
+    st.altair_chart(charts.localised(charts.distribution_chart(bins, no_marks, column, edges)), width="stretch")
+
+
+scores = cache.group_scores(n, seed, paint=draw_partial, label=t("dist.computing"))
 labels = {g: t(f"group.{g}") for g in scores["group"].unique()}
 chosen = st.multiselect(
     t("dist.groups"),
