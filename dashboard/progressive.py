@@ -18,8 +18,7 @@ from dashboard.i18n import t
 T = TypeVar("T")
 R = TypeVar("R")
 
-FIRST_PAINT_S = 0.3  # the first partial paint once this much has passed ...
-SLOW_S = 0.5  # ... or earlier, once the chunks so far say the whole will take longer than this
+SLOW_S = 0.5  # paint partial results once the chunks so far say the whole will take longer than this
 EVERY_S = 0.4  # later partial paints at most this often
 
 
@@ -33,10 +32,11 @@ def run(
 ) -> R:
     """combine(every chunk in order) from `arrivals`, (i, chunk i) for i in range(count) in any order.
 
-    With `paint`, a placeholder is made where this is called; while chunks remain and the computation is slow
-    (FIRST_PAINT_S, SLOW_S), it is repainted at most every EVERY_S with a progress bar (`label` and the share
-    done) above paint(combine(the chunks done so far, in order)), and emptied at the end. The arrivals are closed
-    on the way out, so an interrupted run (a new seed mid-way) stops computing chunks it no longer needs."""
+    With `paint`, a placeholder is made where this is called. While chunks remain and the time so far per chunk
+    says the whole will take longer than SLOW_S (so from the first chunk of a long run on), it is repainted at most
+    every EVERY_S with a progress bar (`label` and the share done) above paint(combine(the chunks done so far, in
+    order)); it is emptied at the end. The arrivals are closed on the way out, so an interrupted run (a new seed
+    mid-way) stops computing chunks it no longer needs."""
     start = clock()
     done: dict[int, T] = {}
     placeholder = st.empty() if paint else None
@@ -47,8 +47,7 @@ def run(
             if placeholder is None or len(done) == count:
                 continue
             now = clock()
-            elapsed = now - start
-            slow = elapsed >= FIRST_PAINT_S or elapsed / len(done) * count >= SLOW_S
+            slow = (now - start) / len(done) * count >= SLOW_S
             if slow and (last_paint is None or now - last_paint >= EVERY_S):
                 _paint(placeholder, paint, combine([done[k] for k in sorted(done)]), len(done) / count, label)
                 last_paint = clock()

@@ -1,0 +1,151 @@
+"""Progressive results (dashboard/progressive.py, the chunked group scores in dashboard/cache.py): the chunks join
+into exactly the whole computation, a slow run paints the chunks done so far under a progress bar, a fast (cached)
+run paints nothing partial, and an interrupted run stops computing."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from apptest import open_app
+
+from dashboard import cache, progressive
+from dashboard.i18n import TEXT
+from dashboard.session_weights import shipped_ref
+from gan_core import data, scoring
+from gan_core.models import ConvDiscriminator, init_dcgan_weights
+
+
+class FakeClock:
+    """Time that moves only when an arrival says so."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def timed(order, clock: FakeClock, step_s: float):
+    """Arrivals (i, "chunk i") in `order`, each `step_s` after the one before."""
+    for i in order:
+        clock.now += step_s
+        yield i, f"chunk {i}"
+
+
+@pytest.fixture()
+def paints(monkeypatch) -> list:
+    """Every partial paint from now on: (share done, what paint() was given)."""
+    seen = []
+    real = progressive._paint
+
+    def record(placeholder, paint, partial, share, label):
+        seen.append((share, partial))
+        real(placeholder, paint, partial, share, label)
+
+    monkeypatch.setattr(progressive, "_paint", record)
+    return seen
+
+
+def test_a_slow_run_paints_the_chunks_so_far_in_order_and_returns_them_all(paints):
+    clock = FakeClock()
+    order = [1, 0, 3, 2, 5, 4, 7, 6, 9, 8]  # two workers: neighbours finish in either order
+    drawn = []
+    result = progressive.run(timed(order, clock, 0.1), 10, list, paint=drawn.append, clock=clock)
+    assert result == [f"chunk {i}" for i in range(10)]  # every chunk, in row order
+    assert paints and drawn == [partial for _, partial in paints]
+    assert paints[0][1] == ["chunk 1"]  # 1 of 10 done after 0.1 s: the whole will take ~1 s, so at once
+    for _, partial in paints:
+        assert partial == sorted(partial, key=lambda c: int(c.split()[1]))  # a partial is in row order too
+    shares = [share for share, _ in paints]
+    assert shares == sorted(shares) and max(shares) < 1  # nothing partial once everything is there
+    assert len(paints) <= 1 + 1.0 / progressive.EVERY_S  # at most every EVERY_S after the first
+
+
+def test_a_fast_run_paints_nothing_partial(paints):
+    clock = FakeClock()
+    result = progressive.run(timed(range(32), clock, 0.001), 32, list, paint=lambda _: None, clock=clock)
+    assert len(result) == 32 and not paints
+
+
+def test_a_short_run_that_will_end_before_half_a_second_paints_nothing(paints):
+    clock = FakeClock()  # 4 chunks of 0.1 s: the first says 0.4 s in all
+    progressive.run(timed(range(4), clock, 0.1), 4, list, paint=lambda _: None, clock=clock)
+    assert not paints
+
+
+def test_an_interrupted_run_closes_its_arrivals():
+    """A rerun (new seed) raises inside paint: the arrivals are closed, so their queued chunks are dropped."""
+    clock = FakeClock()
+    arrivals = timed(range(10), clock, 0.2)
+
+    def interrupted(_):
+        raise RuntimeError("rerun")
+
+    with pytest.raises(RuntimeError):
+        progressive.run(arrivals, 10, list, paint=interrupted, clock=clock)
+    assert arrivals.gi_frame is None  # closed
+
+
+def test_chunks_cover_every_row_once():
+    for n in (1, 63, 64, 65, 130, 2000):
+        bounds = cache.chunk_bounds(n)
+        assert bounds[0][0] == 0 and bounds[-1][1] == n
+        assert all(b0 == a1 for (_, b0), (a1, _) in itertools.pairwise(bounds))
+        assert all(0 < b - a <= cache.CHUNK_ROWS for a, b in bounds)
+
+
+def _whole(generator, discriminator, n: int, seed: int) -> pd.DataFrame:
+    """What the chunks must add up to: every group's n images scored at once."""
+    groups = {name: make(n, seed) for name, make in data.group_sources(generator).items()}
+    return scoring.score_groups(discriminator, groups)
+
+
+def test_the_chunks_join_into_exactly_the_whole_computation():
+    gen, disc = shipped_ref("generator"), shipped_ref("discriminator")
+    n, seed = 2 * cache.CHUNK_ROWS + 5, 9091  # two whole chunks and a short one
+    got = cache.group_scores(n, seed, generator=gen, discriminator=disc)
+    expected = _whole(gen.model, disc.model, n, seed)
+    pd.testing.assert_frame_equal(got[["group", "index"]], expected[["group", "index"]])
+    # bit-identical: a chunk's images are rows [a, b) of the same draw, and D's outputs do not depend on the batch
+    assert np.array_equal(got["logit"].to_numpy(), expected["logit"].to_numpy())
+    assert np.array_equal(got["probability"].to_numpy(), expected["probability"].to_numpy())
+
+
+def test_a_cold_new_seed_at_2000_paints_partial_charts_and_the_cached_rerun_does_not(paints):
+    at = open_app("views/distributions.py", dist_n=2000, dist_seed=777_001)
+    assert paints, "a cold N = 2,000 computation painted nothing partial"
+    final = at.dataframe[0].value
+    assert (final["n"] == 2000).all()
+    groups = set(data.group_sources(None))
+    for share, partial in paints:
+        assert 0 < share < 1 and set(partial["group"]) == groups  # every group from the first chunk on
+        assert len(partial) < 2000 * len(groups)
+    assert not at.get("progress")  # the bar is gone with the whole result
+    assert len(at.get("vega_lite_chart")) == 1  # one chart: the final one
+    painted = len(paints)
+    at.run()  # the same view again: every chunk cached
+    assert not at.exception and len(paints) == painted
+
+
+def test_the_progress_text_is_translated():
+    for lang in ("ru", "en"):
+        text = progressive.t("progress.partial", lang, label="L", share=0.25)
+        assert text.startswith("L ") and ("25" in text) and text != TEXT["progress.partial"][lang]
+
+
+def test_an_uploaded_discriminator_is_scored_privately_in_chunks():
+    """Uploads go chunk by chunk in the script thread (the private memo is session state) and match the model."""
+    torch.manual_seed(3)
+    model = ConvDiscriminator()
+    model.apply(init_dcgan_weights)
+    upload = {"wid": "upload:00000000abcd", "name": "mine.pt", "sha256": "abcd" * 16, "model": model.eval()}
+    n, seed = 100, 5  # a choice of the N slider: two chunks (64 + 36 rows)
+    state = {"weights_uploaded": {"discriminator": upload}, "weights_active": {"discriminator": upload["wid"]}}
+    at = open_app("views/distributions.py", dist_n=n, dist_seed=seed, **state)
+    memo = at.session_state["_private_memo"]["group_scores_chunk"]  # the walkthrough's view is in it too
+    assert {key[-3:] for key in memo} >= {(n, seed, 0), (n, seed, 1)} and len(cache.chunk_bounds(n)) == 2
+    expected = scoring.summarise(_whole(shipped_ref("generator").model, model, n, seed))
+    shown = at.dataframe[0].value
+    assert shown["mean"].to_numpy() == pytest.approx(expected["mean"].to_numpy(), abs=1e-6)
