@@ -6,6 +6,7 @@ dashboard/session_weights.py. What the server computes before students ask: dash
 declarations here and the pages' defaults in dashboard/pages.py.
 """
 
+import itertools
 import threading
 from dataclasses import dataclass
 
@@ -41,16 +42,20 @@ FOOLING_SOURCES, FOOLING_CANDIDATES = fooling.START_SOURCES, fooling.START_CANDI
 # ----- group images and their scores (score distributions, percentiles, the zoo) -----
 
 
-# Scored in chunks of CHUNK_ROWS rows of every group (rows [a, b) of each group's n images), each chunk cached on
-# its own, so a page can draw the first chunks while the rest are computed (dashboard/progressive.py) and two
-# chunks run at once on the two workers with no barrier between them. The whole draw is identical to scoring all
-# n at once (tests/test_dashboard_progressive.py).
-CHUNK_ROWS = 64
+# Scored in chunks (rows [a, b) of every group's n images), each cached on its own, so a page can draw the first
+# chunks while the rest are computed (dashboard/progressive.py) and two chunks run at once on the two workers with no
+# barrier between them. The first two chunks are small so that the first partial paint comes soon. The whole draw is
+# identical to scoring all n at once (tests/test_dashboard_progressive.py).
+FIRST_CHUNK_ROWS, CHUNK_ROWS = 32, 64
 
 
 def chunk_bounds(n: int) -> list[tuple[int, int]]:
-    """[(a, b), ...]: the rows of each chunk of n, CHUNK_ROWS each (the last may be shorter); one chunk for n <= it."""
-    return [(a, min(a + CHUNK_ROWS, n)) for a in range(0, n, CHUNK_ROWS)] or [(0, 0)]
+    """[(a, b), ...] covering rows 0..n-1: two chunks of FIRST_CHUNK_ROWS, then CHUNK_ROWS each (the last may be
+    shorter)."""
+    edges = [0, FIRST_CHUNK_ROWS, 2 * FIRST_CHUNK_ROWS]
+    edges += list(range(2 * FIRST_CHUNK_ROWS + CHUNK_ROWS, n, CHUNK_ROWS))
+    edges = [edge for edge in edges if edge < n] + [n]
+    return list(itertools.pairwise(edges)) or [(0, 0)]
 
 
 @computation(uses="", max_entries=2, resource=True)

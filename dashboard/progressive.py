@@ -18,8 +18,10 @@ from dashboard.i18n import t
 T = TypeVar("T")
 R = TypeVar("R")
 
-SLOW_S = 0.5  # paint partial results once the chunks so far say the whole will take longer than this
-EVERY_S = 0.4  # later partial paints at most this often
+SLOW_S = 0.5  # show partial results once the chunks so far say the whole will take longer than this
+BAR_EVERY_S = 0.1  # the progress bar moves at most this often (a tiny message)
+CHART_EVERY_S = 0.8  # the partial chart is redrawn at most this often: each redraw costs the server and the browser
+# CPU that the chunks still to come would use (figures in benchmarks/README.md, "Progressive results")
 
 
 def run(
@@ -33,35 +35,49 @@ def run(
     """combine(every chunk in order) from `arrivals`, (i, chunk i) for i in range(count) in any order.
 
     With `paint`, a placeholder is made where this is called. While chunks remain and the time so far per chunk
-    says the whole will take longer than SLOW_S (so from the first chunk of a long run on), it is repainted at most
-    every EVERY_S with a progress bar (`label` and the share done) above paint(combine(the chunks done so far, in
-    order)); it is emptied at the end. The arrivals are closed on the way out, so an interrupted run (a new seed
-    mid-way) stops computing chunks it no longer needs."""
+    says the whole will take longer than SLOW_S (so from the first chunk of a long run on), it shows a progress bar
+    (`label` and the share done, moved at most every BAR_EVERY_S) above paint(combine(the chunks done so far, in
+    order)), redrawn at most every CHART_EVERY_S; it is emptied at the end. The arrivals are closed on the way out,
+    so an interrupted run (a new seed mid-way) stops computing chunks it no longer needs."""
     start = clock()
     done: dict[int, T] = {}
-    placeholder = st.empty() if paint else None
-    last_paint: float | None = None
+    shown = _Partial(st.empty()) if paint else None
     try:
         for i, chunk in arrivals:
             done[i] = chunk
-            if placeholder is None or len(done) == count:
+            if shown is None or paint is None or len(done) == count:
                 continue
             now = clock()
-            slow = (now - start) / len(done) * count >= SLOW_S
-            if slow and (last_paint is None or now - last_paint >= EVERY_S):
-                _paint(placeholder, paint, combine([done[k] for k in sorted(done)]), len(done) / count, label)
-                last_paint = clock()
+            if (now - start) / len(done) * count < SLOW_S:
+                continue
+            if now - shown.chart_at >= CHART_EVERY_S:
+                _paint(shown, paint, combine([done[k] for k in sorted(done)]))
+                shown.chart_at = clock()
+            if now - shown.bar_at >= BAR_EVERY_S:
+                shown.bar.progress(len(done) / count, text=t("progress.partial", label=label, share=len(done) / count))
+                shown.bar_at = clock()
     finally:
         close = getattr(arrivals, "close", None)
         if close is not None:
             close()
-    if placeholder is not None:
-        placeholder.empty()
+    if shown is not None:
+        shown.placeholder.empty()
     return combine([done[k] for k in range(count)])
 
 
-def _paint(placeholder, paint: Callable[[R], Any], partial: R, share: float, label: str) -> None:
-    """One partial paint: the progress bar, then paint(partial), replacing the placeholder's content."""
-    with placeholder.container():
-        st.progress(share, text=t("progress.partial", label=label, share=share))
+class _Partial:
+    """What a run shows while it is partial: a placeholder holding a progress bar above the partial chart."""
+
+    def __init__(self, placeholder):
+        self.placeholder = placeholder
+        self.bar = self.chart = None
+        self.bar_at = self.chart_at = -float("inf")
+
+
+def _paint(shown: _Partial, paint: Callable[[R], Any], partial: R) -> None:
+    """Draw paint(partial) in the chart's slot (made, with the bar's, at the first paint)."""
+    if shown.chart is None:
+        with shown.placeholder.container():
+            shown.bar, shown.chart = st.empty(), st.empty()
+    with shown.chart.container():
         paint(partial)

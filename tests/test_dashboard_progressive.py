@@ -36,13 +36,13 @@ def timed(order, clock: FakeClock, step_s: float):
 
 @pytest.fixture()
 def paints(monkeypatch) -> list:
-    """Every partial paint from now on: (share done, what paint() was given)."""
+    """Every partial chart painted from now on: what paint() was given."""
     seen = []
     real = progressive._paint
 
-    def record(placeholder, paint, partial, share, label):
-        seen.append((share, partial))
-        real(placeholder, paint, partial, share, label)
+    def record(shown, paint, partial):
+        seen.append(partial)
+        real(shown, paint, partial)
 
     monkeypatch.setattr(progressive, "_paint", record)
     return seen
@@ -50,17 +50,17 @@ def paints(monkeypatch) -> list:
 
 def test_a_slow_run_paints_the_chunks_so_far_in_order_and_returns_them_all(paints):
     clock = FakeClock()
-    order = [1, 0, 3, 2, 5, 4, 7, 6, 9, 8]  # two workers: neighbours finish in either order
+    order = [i ^ 1 for i in range(20)]  # 1, 0, 3, 2, ...: two workers, neighbours finish in either order
     drawn = []
-    result = progressive.run(timed(order, clock, 0.1), 10, list, paint=drawn.append, clock=clock)
-    assert result == [f"chunk {i}" for i in range(10)]  # every chunk, in row order
-    assert paints and drawn == [partial for _, partial in paints]
-    assert paints[0][1] == ["chunk 1"]  # 1 of 10 done after 0.1 s: the whole will take ~1 s, so at once
-    for _, partial in paints:
+    result = progressive.run(timed(order, clock, 0.1), 20, list, paint=drawn.append, clock=clock)
+    assert result == [f"chunk {i}" for i in range(20)]  # every chunk, in row order
+    assert paints and drawn == paints
+    assert paints[0] == ["chunk 1"]  # 1 of 20 done after 0.1 s: the whole will take ~2 s, so at once
+    for partial in paints:
         assert partial == sorted(partial, key=lambda c: int(c.split()[1]))  # a partial is in row order too
-    shares = [share for share, _ in paints]
-    assert shares == sorted(shares) and max(shares) < 1  # nothing partial once everything is there
-    assert len(paints) <= 1 + 1.0 / progressive.EVERY_S  # at most every EVERY_S after the first
+    sizes = [len(partial) for partial in paints]
+    assert len(paints) >= 2 and sizes == sorted(sizes) and max(sizes) < 20  # nothing partial once all are there
+    assert len(paints) <= 1 + 2.0 / progressive.CHART_EVERY_S  # at most every CHART_EVERY_S after the first
 
 
 def test_a_fast_run_paints_nothing_partial(paints):
@@ -94,6 +94,7 @@ def test_chunks_cover_every_row_once():
         assert bounds[0][0] == 0 and bounds[-1][1] == n
         assert all(b0 == a1 for (_, b0), (a1, _) in itertools.pairwise(bounds))
         assert all(0 < b - a <= cache.CHUNK_ROWS for a, b in bounds)
+    assert cache.chunk_bounds(200) == [(0, 32), (32, 64), (64, 128), (128, 192), (192, 200)]
 
 
 def _whole(generator, discriminator, n: int, seed: int) -> pd.DataFrame:
@@ -104,7 +105,7 @@ def _whole(generator, discriminator, n: int, seed: int) -> pd.DataFrame:
 
 def test_the_chunks_join_into_exactly_the_whole_computation():
     gen, disc = shipped_ref("generator"), shipped_ref("discriminator")
-    n, seed = 2 * cache.CHUNK_ROWS + 5, 9091  # two whole chunks and a short one
+    n, seed = 2 * cache.CHUNK_ROWS + 5, 9091  # chunks of 32, 32, 64 and a short one
     got = cache.group_scores(n, seed, generator=gen, discriminator=disc)
     expected = _whole(gen.model, disc.model, n, seed)
     pd.testing.assert_frame_equal(got[["group", "index"]], expected[["group", "index"]])
@@ -119,8 +120,8 @@ def test_a_cold_new_seed_at_2000_paints_partial_charts_and_the_cached_rerun_does
     final = at.dataframe[0].value
     assert (final["n"] == 2000).all()
     groups = set(data.group_sources(None))
-    for share, partial in paints:
-        assert 0 < share < 1 and set(partial["group"]) == groups  # every group from the first chunk on
+    for partial in paints:
+        assert set(partial["group"]) == groups  # every group from the first chunk on
         assert len(partial) < 2000 * len(groups)
     assert not at.get("progress")  # the bar is gone with the whole result
     assert len(at.get("vega_lite_chart")) == 1  # one chart: the final one
@@ -141,11 +142,11 @@ def test_an_uploaded_discriminator_is_scored_privately_in_chunks():
     model = ConvDiscriminator()
     model.apply(init_dcgan_weights)
     upload = {"wid": "upload:00000000abcd", "name": "mine.pt", "sha256": "abcd" * 16, "model": model.eval()}
-    n, seed = 100, 5  # a choice of the N slider: two chunks (64 + 36 rows)
+    n, seed = 100, 5  # a choice of the N slider: chunks of 32, 32, 36 rows
     state = {"weights_uploaded": {"discriminator": upload}, "weights_active": {"discriminator": upload["wid"]}}
     at = open_app("views/distributions.py", dist_n=n, dist_seed=seed, **state)
     memo = at.session_state["_private_memo"]["group_scores_chunk"]  # the walkthrough's view is in it too
-    assert {key[-3:] for key in memo} >= {(n, seed, 0), (n, seed, 1)} and len(cache.chunk_bounds(n)) == 2
+    assert {key[-3:] for key in memo} >= {(n, seed, chunk) for chunk in range(3)} and len(cache.chunk_bounds(n)) == 3
     expected = scoring.summarise(_whole(shipped_ref("generator").model, model, n, seed))
     shown = at.dataframe[0].value
     assert shown["mean"].to_numpy() == pytest.approx(expected["mean"].to_numpy(), abs=1e-6)
