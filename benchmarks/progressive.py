@@ -53,6 +53,14 @@ PARTIAL_JS = """
 }
 """
 NO_PROGRESS_JS = "() => !document.querySelector('[data-testid=\"stProgress\"]')"
+FIRST_JS = f"""
+(after) => {{
+  if (({PARTIAL_JS})()) return 'partial';
+  const app = document.querySelector('[data-testid="stApp"]');
+  const ran = (window.__runs || []).slice(after).some(([state]) => state === 'running');
+  return ran && app.getAttribute('data-test-script-state') === 'notRunning' ? 'done' : false;
+}}
+"""
 
 
 async def set_largest_n(page) -> None:
@@ -71,12 +79,9 @@ async def new_seed(page, seed: int, timeout_ms: float = 120_000, cached: bool = 
     start = time.perf_counter()
     await box.press("Enter")
     first = None
-    if not cached:
-        try:
-            await page.wait_for_function(PARTIAL_JS, timeout=timeout_ms, polling="raf")
-            first = time.perf_counter() - start
-        except Exception:  # no partial paint at all: reported as such
-            first = None
+    if not cached:  # the first partial paint, or the end of the run without one (then reported as none)
+        found = await page.wait_for_function(FIRST_JS, arg=seen, timeout=timeout_ms, polling="raf")
+        first = time.perf_counter() - start if await found.json_value() == "partial" else None
     # a fast run can be over before the page logs it as running (harness.RUN_LOG_SCRIPT): the server's log says when
     script = await asyncio.to_thread(_wait_for_run, seed, timeout_ms / 1000) if cached else None
     await harness.wait_painted(
