@@ -19,8 +19,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 SLOW_S = 0.5  # show partial results once the chunks so far say the whole will take longer than this
-BAR_EVERY_S = 0.1  # the progress bar moves at most this often (a tiny message)
-CHART_EVERY_S = 0.8  # the partial chart is redrawn at most this often: each redraw costs the server and the browser
+BAR_EVERY_S = 0.25  # the progress bar moves at most this often (each move re-renders the page in the browser)
+CHART_EVERY_S = 1.0  # the partial chart is redrawn at most this often: each redraw costs the server and the browser
 # CPU that the chunks still to come would use (figures in benchmarks/README.md, "Progressive results")
 
 
