@@ -19,9 +19,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 SLOW_S = 0.5  # show partial results once the chunks so far say the whole will take longer than this
-BAR_EVERY_S = 0.25  # the progress bar moves at most this often (each move re-renders the page in the browser)
-CHART_EVERY_S = 1.0  # the partial chart is redrawn at most this often: each redraw costs the server and the browser
-# CPU that the chunks still to come would use (figures in benchmarks/README.md, "Progressive results")
+# Each redraw costs the server and the browser CPU that the chunks still to come would use (on the classroom box they
+# share two cores; figures in benchmarks/README.md, "Progressive results"), so redraws are bounded in time AND in
+# progress: a slow, loaded moment must not bring more of them.
+BAR_EVERY_S, BAR_STEP = 0.25, 0.05  # the bar moves at most every 0.25 s, and by at least 5% of the work
+CHART_EVERY_S, CHART_STEP = 1.0, 1 / 3  # the partial chart: at most every 1 s, and after another third of the work
 
 
 def run(
@@ -36,8 +38,8 @@ def run(
 
     With `paint`, a placeholder is made where this is called. While chunks remain and the time so far per chunk
     says the whole will take longer than SLOW_S (so from the first chunk of a long run on), it shows a progress bar
-    (`label` and the share done, moved at most every BAR_EVERY_S) above paint(combine(the chunks done so far, in
-    order)), redrawn at most every CHART_EVERY_S; it is emptied at the end. The arrivals are closed on the way out,
+    (`label` and the share done; BAR_EVERY_S, BAR_STEP) above paint(combine(the chunks done so far, in order)),
+    redrawn as CHART_EVERY_S and CHART_STEP allow; it is emptied at the end. The arrivals are closed on the way out,
     so an interrupted run (a new seed mid-way) stops computing chunks it no longer needs."""
     start = clock()
     done: dict[int, T] = {}
@@ -48,14 +50,15 @@ def run(
             if shown is None or paint is None or len(done) == count:
                 continue
             now = clock()
-            if (now - start) / len(done) * count < SLOW_S:
+            share = len(done) / count
+            if (now - start) / share < SLOW_S:
                 continue
-            if now - shown.chart_at >= CHART_EVERY_S:
+            if now - shown.chart_at >= CHART_EVERY_S and share - shown.chart_share >= CHART_STEP:
                 _paint(shown, paint, combine([done[k] for k in sorted(done)]))
-                shown.chart_at = clock()
-            if now - shown.bar_at >= BAR_EVERY_S:
-                shown.bar.progress(len(done) / count, text=t("progress.partial", label=label, share=len(done) / count))
-                shown.bar_at = clock()
+                shown.chart_at, shown.chart_share = clock(), share
+            if now - shown.bar_at >= BAR_EVERY_S and share - shown.bar_share >= BAR_STEP:
+                shown.bar.progress(share, text=t("progress.partial", label=label, share=share))
+                shown.bar_at, shown.bar_share = clock(), share
     finally:
         close = getattr(arrivals, "close", None)
         if close is not None:
@@ -71,7 +74,8 @@ class _Partial:
     def __init__(self, placeholder):
         self.placeholder = placeholder
         self.bar = self.chart = None
-        self.bar_at = self.chart_at = -float("inf")
+        self.bar_at = self.chart_at = -float("inf")  # when each was last drawn
+        self.bar_share = self.chart_share = -float("inf")  # at what share done
 
 
 def _paint(shown: _Partial, paint: Callable[[R], Any], partial: R) -> None:

@@ -63,6 +63,13 @@ def test_a_slow_run_paints_the_chunks_so_far_in_order_and_returns_them_all(paint
     assert len(paints) <= 1 + 2.0 / progressive.CHART_EVERY_S  # at most every CHART_EVERY_S after the first
 
 
+def test_a_very_slow_run_redraws_the_chart_only_a_few_times(paints):
+    """A loaded box must not bring more redraws: after the first, one per CHART_STEP of the work at most."""
+    clock = FakeClock()
+    progressive.run(timed(range(32), clock, 1.0), 32, list, paint=lambda _: None, clock=clock)
+    assert 2 <= len(paints) <= 1 + 1 / progressive.CHART_STEP
+
+
 def test_a_fast_run_paints_nothing_partial(paints):
     clock = FakeClock()
     result = progressive.run(timed(range(32), clock, 0.001), 32, list, paint=lambda _: None, clock=clock)
