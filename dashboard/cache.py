@@ -107,11 +107,12 @@ def group_scores_calls(refs: dict[str, Active], n: int, seed: int) -> list[Call]
     return [Call(group_scores_chunk, refs, (int(n), int(seed), chunk)) for chunk in range(len(chunk_bounds(n)))]
 
 
-def join_chunks(chunks: list[pd.DataFrame]) -> pd.DataFrame:
-    """group_scores_chunk tables (any subset, in row order) -> one table, group by group in source order, then by
-    index: the layout of scoring.score_groups over the whole groups."""
-    table = pd.concat(chunks, ignore_index=True)
-    order = {group: i for i, group in enumerate(chunks[0]["group"].unique())}
+def join_chunks(chunks: list[pd.DataFrame | None]) -> pd.DataFrame:
+    """group_scores_chunk tables in row order (None: not computed yet; at least one is) -> one table, group by group
+    in source order, then by index: the layout of scoring.score_groups over the whole groups."""
+    present = [chunk for chunk in chunks if chunk is not None]
+    table = pd.concat(present, ignore_index=True)
+    order = {group: i for i, group in enumerate(present[0]["group"].unique())}
     rows = np.lexsort((table["index"].to_numpy(), table["group"].map(order).to_numpy()))
     return table.iloc[rows].reset_index(drop=True)
 
@@ -340,28 +341,39 @@ def fooling_path(source: str, seed: int, steps: int, view: FeatureView) -> tuple
     return result["images"], table, {"index": result["index"], "candidates": result["candidates"]}
 
 
-def zoo(n: int, seed: int) -> pd.DataFrame:
+def zoo(n: int, seed: int, paint=None, label: str = "") -> pd.DataFrame:
     """Mean score per group for every shipped discriminator and this session's uploaded one, with the
     active generator: columns discriminator, uploaded, phase, seed, default, scheme (separate, mixed, joint; None
     for an upload), holdout_auroc (the manifest's real-vs-generated AUROC on the holdout), group, n, mean, median,
-    share_above_half, mean_logit (gan_core.scoring.summarise)."""
+    share_above_half, mean_logit (gan_core.scoring.summarise). Every discriminator's chunks run in one go; while it
+    takes long, `paint(partial)` gets the same table over the rows scored so far (n: how many, per discriminator
+    that has any) under a progress bar titled `label` (dashboard/progressive.py)."""
     upload = uploaded_ref("discriminator")
     refs = shipped_refs("discriminator") + ([upload] if upload else [])
     gen = active("generator")
-    frames = []
-    for ref in refs:
-        scores = group_scores(n, seed, generator=gen, discriminator=ref)
-        entry = shipped("discriminator").get(ref.wid, {})
-        summary = scoring.summarise(scores)
-        summary.insert(0, "discriminator", ref.wid if ref.shared else uploaded("discriminator")["name"])
-        summary.insert(1, "uploaded", not ref.shared)
-        summary.insert(2, "phase", entry.get("phase"))
-        summary.insert(3, "seed", entry.get("seed"))
-        summary.insert(4, "default", bool(entry.get("default", False)))
-        summary.insert(5, "scheme", entry.get("scheme"))
-        summary.insert(6, "holdout_auroc", entry.get("holdout", {}).get("auroc"))
-        frames.append(summary)
-    return pd.concat(frames, ignore_index=True)
+    calls = [call for ref in refs for call in group_scores_calls({"generator": gen, "discriminator": ref}, n, seed)]
+    size = len(calls) // len(refs)  # chunks per discriminator, discriminator by discriminator (each done soon)
+
+    def combine(chunks: list) -> pd.DataFrame:
+        mine = [(ref, chunks[k * size : (k + 1) * size]) for k, ref in enumerate(refs)]
+        frames = [_zoo_rows(ref, join_chunks(own)) for ref, own in mine if any(c is not None for c in own)]
+        return pd.concat(frames, ignore_index=True)
+
+    return progressive.run(arrivals(calls), len(calls), combine, paint, label)
+
+
+def _zoo_rows(ref: Active, scores: pd.DataFrame) -> pd.DataFrame:
+    """One discriminator's zoo rows: its scores' summary per group after its manifest entry's columns."""
+    entry = shipped("discriminator").get(ref.wid, {})
+    summary = scoring.summarise(scores)
+    summary.insert(0, "discriminator", ref.wid if ref.shared else uploaded("discriminator")["name"])
+    summary.insert(1, "uploaded", not ref.shared)
+    summary.insert(2, "phase", entry.get("phase"))
+    summary.insert(3, "seed", entry.get("seed"))
+    summary.insert(4, "default", bool(entry.get("default", False)))
+    summary.insert(5, "scheme", entry.get("scheme"))
+    summary.insert(6, "holdout_auroc", entry.get("holdout", {}).get("auroc"))
+    return summary
 
 
 # ----- issue 11: the BatchNorm effect -----

@@ -29,16 +29,17 @@ CHART_EVERY_S, CHART_STEP = 1.0, 1 / 3  # the partial chart: at most every 1 s, 
 def run(
     arrivals: Iterator[tuple[int, T]],
     count: int,
-    combine: Callable[[list[T]], R],
+    combine: Callable[[list[T | None]], R],
     paint: Callable[[R], Any] | None = None,
     label: str = "",
     clock: Callable[[], float] = time.monotonic,
 ) -> R:
-    """combine(every chunk in order) from `arrivals`, (i, chunk i) for i in range(count) in any order.
+    """combine([chunk 0, ..., chunk count-1]) from `arrivals`, (i, chunk i) for i in range(count) in any order.
 
     With `paint`, a placeholder is made where this is called. While chunks remain and the time so far per chunk
     says the whole will take longer than SLOW_S (so from the first chunk of a long run on), it shows a progress bar
-    (`label` and the share done; BAR_EVERY_S, BAR_STEP) above paint(combine(the chunks done so far, in order)),
+    (`label` and the share done; BAR_EVERY_S, BAR_STEP) above paint(combine(the same list with None for every chunk
+    not done yet)),
     redrawn as CHART_EVERY_S and CHART_STEP allow; it is emptied at the end. The arrivals are closed on the way out,
     so an interrupted run (a new seed mid-way) stops computing chunks it no longer needs."""
     start = clock()
@@ -54,7 +55,7 @@ def run(
             if (now - start) / share < SLOW_S:
                 continue
             if now - shown.chart_at >= CHART_EVERY_S and share - shown.chart_share >= CHART_STEP:
-                _paint(shown, paint, combine([done[k] for k in sorted(done)]))
+                _paint(shown, paint, combine([done.get(k) for k in range(count)]))
                 shown.chart_at, shown.chart_share = clock(), share
             if now - shown.bar_at >= BAR_EVERY_S and share - shown.bar_share >= BAR_STEP:
                 shown.bar.progress(share, text=t("progress.partial", label=label, share=share))

@@ -12,7 +12,7 @@ from apptest import open_app
 
 from dashboard import cache, progressive
 from dashboard.i18n import TEXT
-from dashboard.session_weights import shipped_ref
+from dashboard.session_weights import shipped_ref, shipped_refs
 from gan_core import data, scoring
 from gan_core.models import ConvDiscriminator, init_dcgan_weights
 
@@ -55,10 +55,10 @@ def test_a_slow_run_paints_the_chunks_so_far_in_order_and_returns_them_all(paint
     result = progressive.run(timed(order, clock, 0.1), 20, list, paint=drawn.append, clock=clock)
     assert result == [f"chunk {i}" for i in range(20)]  # every chunk, in row order
     assert paints and drawn == paints
-    assert paints[0] == ["chunk 1"]  # 1 of 20 done after 0.1 s: the whole will take ~2 s, so at once
+    assert paints[0] == [None, "chunk 1"] + [None] * 18  # 1 of 20 after 0.1 s: the whole will take ~2 s, so at once
     for partial in paints:
-        assert partial == sorted(partial, key=lambda c: int(c.split()[1]))  # a partial is in row order too
-    sizes = [len(partial) for partial in paints]
+        assert all(c in (None, f"chunk {i}") for i, c in enumerate(partial))  # in row order, None for those to come
+    sizes = [sum(c is not None for c in partial) for partial in paints]
     assert len(paints) >= 2 and sizes == sorted(sizes) and max(sizes) < 20  # nothing partial once all are there
     assert len(paints) <= 1 + 2.0 / progressive.CHART_EVERY_S  # at most every CHART_EVERY_S after the first
 
@@ -157,3 +157,14 @@ def test_an_uploaded_discriminator_is_scored_privately_in_chunks():
     expected = scoring.summarise(_whole(shipped_ref("generator").model, model, n, seed))
     shown = at.dataframe[0].value
     assert shown["mean"].to_numpy() == pytest.approx(expected["mean"].to_numpy(), abs=1e-6)
+
+
+def test_the_zoos_cold_first_load_paints_partial_means_then_every_discriminator(paints):
+    judges = len(shipped_refs("discriminator"))
+    at = open_app("views/zoo.py", zoo_n=300, zoo_seed=777_002)
+    assert paints, "a cold zoo painted nothing partial"
+    for partial in paints:  # the zoo's table over the rows scored so far: fewer rows, or fewer discriminators
+        complete = partial[partial["n"] == 300]["discriminator"].nunique()
+        assert (partial["n"] <= 300).all() and complete < judges
+    assert not at.get("progress")
+    assert at.dataframe[0].value.shape[1] == judges + 1  # the final table: a column per judge and the spread
