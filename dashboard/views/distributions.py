@@ -43,7 +43,8 @@ url_state.write({"dist_n": DEFAULT.n, "dist_seed": DEFAULT.seed, "dist_axis": AX
 
 def draw_partial(part: pd.DataFrame) -> None:
     """The chart below on the chunks scored so far (the marks come with the whole result)."""
-    part = part[part["group"].isin(st.session_state.get("dist_groups") or part["group"].unique())]
+    chosen = st.session_state.get("dist_groups")  # the group picker below, as last set (None: never set, all)
+    part = part if chosen is None else part[part["group"].isin(chosen)]
     if part.empty:
         return
     edges = charts.edges_for(column, part[column].to_numpy())
