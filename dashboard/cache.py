@@ -65,7 +65,8 @@ def group_inputs(n: int, seed: int) -> dict:
     return {name: make(n, seed) for name, make in data.drawn_sources().items()}
 
 
-@computation(uses="g", max_entries=256, session_entries=32)
+# 64 x 784 float32 per chunk (~200 kB): 128 hold the warm-up's 75 and a new N = 2,000 view or two (~26 MB).
+@computation(uses="g", max_entries=128, session_entries=32)
 def generated_chunk(gen: Active, n: int, seed: int, chunk: int) -> torch.Tensor:
     """G(z) for rows [a, b) of data.generated_digits(G, n, seed)'s latents: (b - a, 1, 28, 28) in [-1, 1], the same
     numbers (G's images do not depend on the batch). Generator-only, so the zoo's discriminators share it."""
@@ -90,7 +91,8 @@ def _group_scores_warm(d) -> list[Warm]:
     ]
 
 
-@computation(uses="gd", max_entries=1024, warm=_group_scores_warm, session_entries=64)
+# ~15 kB per chunk: 512 hold every warmed view (167 chunks) and about ten new N = 2,000 views beside them (~8 MB).
+@computation(uses="gd", max_entries=512, warm=_group_scores_warm, session_entries=64)
 def group_scores_chunk(gen: Active, disc: Active, n: int, seed: int, chunk: int) -> pd.DataFrame:
     """D's scores of rows [a, b) of every group's n images: columns group, index (a..b-1), probability, logit."""
     a, b = chunk_bounds(n)[chunk]

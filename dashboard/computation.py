@@ -1,14 +1,14 @@
 """One decorator for every model computation the dashboard caches, and the shared-or-private choice, made here once.
 
-    @computation(uses="gd", max_entries=24, warm=lambda d: [Warm((d.distributions.n, d.distributions.seed))])
-    def group_scores(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame: ...
+    @computation(uses="gd", max_entries=8, warm=lambda d: [Warm((d.weights.batchnorm_n, d.weights.batchnorm_seed))])
+    def batchnorm_view(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame: ...
 
 `uses` names the models the result depends on ("" none, "g" generator, "d" discriminator, "gd" both), so each
 result is keyed by exactly those models' content keys and nothing else: a generator-only result is not recomputed
 when the student switches discriminators. The function receives one `Active` per used model (`ref.model` is the
 module), then its own arguments.
 
-Calling `group_scores(500, 0)` uses this session's active weights. When every used model is shipped, the result
+Calling `batchnorm_view(500, 0)` uses this session's active weights. When every used model is shipped, the result
 comes from a server-wide Streamlit cache (`st.cache_data`, or `st.cache_resource` with resource=True for objects
 that must not be copied); if any is a student's upload it is computed privately and memoised in that session
 only, so it can never reach another session. `.run(refs, *args)` takes the models explicitly (the zoo, the
