@@ -6,6 +6,7 @@ dashboard/session_weights.py. What the server computes before students ask: dash
 declarations here and the pages' defaults in dashboard/pages.py.
 """
 
+import itertools
 import threading
 from dataclasses import dataclass
 
@@ -13,8 +14,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from dashboard import pictures
-from dashboard.computation import Warm, computation
+from dashboard import pictures, progressive
+from dashboard.computation import Call, Warm, arrivals, computation
 from dashboard.session_weights import Active, active, shipped, shipped_ref, shipped_refs, uploaded, uploaded_ref
 from gan_core import (
     batchnorm_effect,
@@ -41,28 +42,91 @@ FOOLING_SOURCES, FOOLING_CANDIDATES = fooling.START_SOURCES, fooling.START_CANDI
 # ----- group images and their scores (score distributions, percentiles, the zoo) -----
 
 
-@computation(uses="g", max_entries=1, resource=True)
-def group_images(gen: Active, n: int, seed: int) -> dict:
-    """{group: (n,1,28,28) tensor} for every group source. A resource (not copied per call), one entry: the zoo's
-    discriminators score one set instead of drawing it once each, and at n = 2,000 the groups hold ~44 MB."""
-    return {name: make(n, seed) for name, make in data.group_sources(gen.model).items()}
+# Scored in chunks (rows [a, b) of every group's n images), each cached on its own, so a page can draw the first
+# chunks while the rest are computed (dashboard/progressive.py) and two chunks run at once on the two workers with no
+# barrier between them. The first two chunks are small so that the first partial paint comes soon. The whole draw is
+# identical to scoring all n at once (tests/test_dashboard_progressive.py).
+FIRST_CHUNK_ROWS, CHUNK_ROWS = 32, 64
+
+
+def chunk_bounds(n: int) -> list[tuple[int, int]]:
+    """[(a, b), ...] covering rows 0..n-1: two chunks of FIRST_CHUNK_ROWS, then CHUNK_ROWS each (the last may be
+    shorter)."""
+    edges = [0, FIRST_CHUNK_ROWS, 2 * FIRST_CHUNK_ROWS]
+    edges += list(range(2 * FIRST_CHUNK_ROWS + CHUNK_ROWS, n, CHUNK_ROWS))
+    edges = [edge for edge in edges if edge < n] + [n]
+    return list(itertools.pairwise(edges)) or [(0, 0)]
+
+
+@computation(uses="", max_entries=2, resource=True)
+def group_inputs(n: int, seed: int) -> dict:
+    """{group: (n,1,28,28) tensor} for every group drawn without a model (data.drawn_sources), all n at once so that
+    a chunk takes exactly rows [a, b). A resource (never copied; chunks only slice it); at n = 2,000 it holds ~38 MB."""
+    return {name: make(n, seed) for name, make in data.drawn_sources().items()}
+
+
+# 64 x 784 float32 per chunk (~200 kB): 128 hold the warm-up's 75 and a new N = 2,000 view or two (~26 MB).
+@computation(uses="g", max_entries=128, session_entries=32)
+def generated_chunk(gen: Active, n: int, seed: int, chunk: int) -> torch.Tensor:
+    """G(z) for rows [a, b) of data.generated_digits(G, n, seed)'s latents: (b - a, 1, 28, 28) in [-1, 1], the same
+    numbers (G's images do not depend on the batch). Generator-only, so the zoo's discriminators share it."""
+    a, b = chunk_bounds(n)[chunk]
+    z = data.latent_noise(n, seed, gen.model.latent_dim)[a:b]  # drawing all n latents costs well under a millisecond
+    return data.generated_digits_from(gen.model, z)
 
 
 def _group_scores_warm(d) -> list[Warm]:
     dist, zoo = d.distributions, d.zoo
-    return [
+    views = [
         Warm((dist.n, dist.seed)),
         Warm((d.your_images.reference_n, d.your_images.reference_seed)),
         Warm((zoo.n, zoo.seed), every_discriminator=True),
         *[Warm((n, dist.seed), later=True) for n in dist.n_choices if n != dist.n],
         Warm((min(zoo.n_choices), zoo.seed), every_discriminator=True, later=True),
     ]
+    return [
+        Warm((*view.args, chunk), view.every_discriminator, view.later)
+        for view in views
+        for chunk in range(len(chunk_bounds(view.args[0])))
+    ]
 
 
-@computation(uses="gd", max_entries=24, warm=_group_scores_warm)
-def group_scores(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame:
-    """D's scores of n images per group (real, generated, gaussian, ...): columns group, index, probability, logit."""
-    return scoring.score_groups(disc.model, group_images.run({"generator": gen}, n, seed))
+# ~15 kB per chunk: 512 hold every warmed view (167 chunks) and about ten new N = 2,000 views beside them (~8 MB).
+@computation(uses="gd", max_entries=512, warm=_group_scores_warm, session_entries=64)
+def group_scores_chunk(gen: Active, disc: Active, n: int, seed: int, chunk: int) -> pd.DataFrame:
+    """D's scores of rows [a, b) of every group's n images: columns group, index (a..b-1), probability, logit."""
+    a, b = chunk_bounds(n)[chunk]
+    drawn = group_inputs.run({}, n, seed)
+    generated = generated_chunk.run({"generator": gen}, n, seed, chunk)
+    images = {name: generated if name == "generated" else drawn[name][a:b] for name in data.group_sources(gen.model)}
+    table = scoring.score_groups(disc.model, images)
+    table["index"] += a
+    return table
+
+
+def group_scores_calls(refs: dict[str, Active], n: int, seed: int) -> list[Call]:
+    """The chunks of group_scores(n, seed) with the given weights, in row order."""
+    return [Call(group_scores_chunk, refs, (int(n), int(seed), chunk)) for chunk in range(len(chunk_bounds(n)))]
+
+
+def join_chunks(chunks: list[pd.DataFrame | None]) -> pd.DataFrame:
+    """group_scores_chunk tables in row order (None: not computed yet; at least one is) -> one table, group by group
+    in source order, then by index: the layout of scoring.score_groups over the whole groups."""
+    present = [chunk for chunk in chunks if chunk is not None]
+    table = pd.concat(present, ignore_index=True)
+    order = {group: i for i, group in enumerate(present[0]["group"].unique())}
+    rows = np.lexsort((table["index"].to_numpy(), table["group"].map(order).to_numpy()))
+    return table.iloc[rows].reset_index(drop=True)
+
+
+def group_scores(n: int, seed: int, paint=None, label: str = "", **refs: Active) -> pd.DataFrame:
+    """D's scores of n images per group (real, generated, gaussian, ...) with this session's weights (a keyword
+    generator= / discriminator= overrides one): columns group, index, probability, logit. While it takes long,
+    `paint(partial table)` is called with the chunks done so far under a progress bar titled `label`
+    (dashboard/progressive.py)."""
+    chosen = {kind: refs.get(kind) or active(kind) for kind in ("generator", "discriminator")}
+    calls = group_scores_calls(chosen, n, seed)
+    return progressive.run(arrivals(calls), len(calls), join_chunks, paint, label)
 
 
 @computation(uses="g", max_entries=8, warm=lambda d: [Warm((d.distributions.examples_per_group, d.distributions.seed))])
@@ -279,28 +343,39 @@ def fooling_path(source: str, seed: int, steps: int, view: FeatureView) -> tuple
     return result["images"], table, {"index": result["index"], "candidates": result["candidates"]}
 
 
-def zoo(n: int, seed: int) -> pd.DataFrame:
+def zoo(n: int, seed: int, paint=None, label: str = "") -> pd.DataFrame:
     """Mean score per group for every shipped discriminator and this session's uploaded one, with the
     active generator: columns discriminator, uploaded, phase, seed, default, scheme (separate, mixed, joint; None
     for an upload), holdout_auroc (the manifest's real-vs-generated AUROC on the holdout), group, n, mean, median,
-    share_above_half, mean_logit (gan_core.scoring.summarise)."""
+    share_above_half, mean_logit (gan_core.scoring.summarise). Every discriminator's chunks run in one go; while it
+    takes long, `paint(partial)` gets the same table over the rows scored so far (n: how many, per discriminator
+    that has any) under a progress bar titled `label` (dashboard/progressive.py)."""
     upload = uploaded_ref("discriminator")
     refs = shipped_refs("discriminator") + ([upload] if upload else [])
     gen = active("generator")
-    frames = []
-    for ref in refs:
-        scores = group_scores.run({"generator": gen, "discriminator": ref}, int(n), int(seed))
-        entry = shipped("discriminator").get(ref.wid, {})
-        summary = scoring.summarise(scores)
-        summary.insert(0, "discriminator", ref.wid if ref.shared else uploaded("discriminator")["name"])
-        summary.insert(1, "uploaded", not ref.shared)
-        summary.insert(2, "phase", entry.get("phase"))
-        summary.insert(3, "seed", entry.get("seed"))
-        summary.insert(4, "default", bool(entry.get("default", False)))
-        summary.insert(5, "scheme", entry.get("scheme"))
-        summary.insert(6, "holdout_auroc", entry.get("holdout", {}).get("auroc"))
-        frames.append(summary)
-    return pd.concat(frames, ignore_index=True)
+    calls = [call for ref in refs for call in group_scores_calls({"generator": gen, "discriminator": ref}, n, seed)]
+    size = len(calls) // len(refs)  # chunks per discriminator, discriminator by discriminator (each done soon)
+
+    def combine(chunks: list) -> pd.DataFrame:
+        mine = [(ref, chunks[k * size : (k + 1) * size]) for k, ref in enumerate(refs)]
+        frames = [_zoo_rows(ref, join_chunks(own)) for ref, own in mine if any(c is not None for c in own)]
+        return pd.concat(frames, ignore_index=True)
+
+    return progressive.run(arrivals(calls), len(calls), combine, paint, label)
+
+
+def _zoo_rows(ref: Active, scores: pd.DataFrame) -> pd.DataFrame:
+    """One discriminator's zoo rows: its scores' summary per group after its manifest entry's columns."""
+    entry = shipped("discriminator").get(ref.wid, {})
+    summary = scoring.summarise(scores)
+    summary.insert(0, "discriminator", ref.wid if ref.shared else uploaded("discriminator")["name"])
+    summary.insert(1, "uploaded", not ref.shared)
+    summary.insert(2, "phase", entry.get("phase"))
+    summary.insert(3, "seed", entry.get("seed"))
+    summary.insert(4, "default", bool(entry.get("default", False)))
+    summary.insert(5, "scheme", entry.get("scheme"))
+    summary.insert(6, "holdout_auroc", entry.get("holdout", {}).get("auroc"))
+    return summary
 
 
 # ----- issue 11: the BatchNorm effect -----

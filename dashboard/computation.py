@@ -1,14 +1,14 @@
 """One decorator for every model computation the dashboard caches, and the shared-or-private choice, made here once.
 
-    @computation(uses="gd", max_entries=24, warm=lambda d: [Warm((d.distributions.n, d.distributions.seed))])
-    def group_scores(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame: ...
+    @computation(uses="gd", max_entries=8, warm=lambda d: [Warm((d.weights.batchnorm_n, d.weights.batchnorm_seed))])
+    def batchnorm_view(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame: ...
 
 `uses` names the models the result depends on ("" none, "g" generator, "d" discriminator, "gd" both), so each
 result is keyed by exactly those models' content keys and nothing else: a generator-only result is not recomputed
 when the student switches discriminators. The function receives one `Active` per used model (`ref.model` is the
 module), then its own arguments.
 
-Calling `group_scores(500, 0)` uses this session's active weights. When every used model is shipped, the result
+Calling `batchnorm_view(500, 0)` uses this session's active weights. When every used model is shipped, the result
 comes from a server-wide Streamlit cache (`st.cache_data`, or `st.cache_resource` with resource=True for objects
 that must not be copied); if any is a student's upload it is computed privately and memoised in that session
 only, so it can never reach another session. `.run(refs, *args)` takes the models explicitly (the zoo, the
@@ -16,9 +16,12 @@ warm-up, and computations that call each other).
 
 `warm` maps the pages' defaults (dashboard/pages.py) to the `Warm` calls dashboard/warm_up.py precomputes with
 the shipped weights before students ask: the default views first, then the `later` ones.
+
+A long computation is declared in chunks (each its own computation, cached on its own) and run with `arrivals`,
+which yields each chunk as it is ready, so a page can draw the first ones while the rest run (dashboard/progressive.py).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,14 +29,15 @@ import streamlit as st
 
 from dashboard import pages, session_weights
 from dashboard.session_weights import Active
+from gan_core import workers
 from gan_core.seeding import use_single_thread
 
 # One torch/BLAS thread per computation for the whole server; gan_core.workers explains why and uses the second core.
 use_single_thread()
 
 MODEL_LETTERS = {"g": "generator", "d": "discriminator"}
-SESSION_MEMO_SIZE = 6  # per-session results computed with uploaded weights (each a small DataFrame or array)
-_MEMO = "_private_memo"  # session_state key
+SESSION_MEMO_SIZE = 6  # per computation: results computed with uploaded weights (each a small DataFrame or array)
+_MEMO = "_private_memo"  # session_state key: {computation name: {(model keys..., args...): result}}
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Computation:
     max_entries: int
     resource: bool = False
     warm: WarmCalls | None = None
+    session_entries: int = SESSION_MEMO_SIZE  # this computation's private results kept per session
     name: str = field(init=False)
     cached: Callable[..., Any] = field(init=False)  # (model keys..., args...) -> result, server-wide
 
@@ -81,18 +86,45 @@ class Computation:
     def run(self, refs: dict[str, Active], *args):
         """With the given weights: through the shared cache when all are shipped, else privately in this session."""
         chosen = [refs[kind] for kind in self.uses]
-        if all(ref.shared for ref in chosen):
+        if self.shared(refs):
             return self.cached(*(ref.key for ref in chosen), *args)
-        memo = st.session_state.setdefault(_MEMO, {})
-        key = (self.name, *(ref.key for ref in chosen), *args)
+        memo = st.session_state.setdefault(_MEMO, {}).setdefault(self.name, {})
+        key = (*(ref.key for ref in chosen), *args)
         if key not in memo:
-            while len(memo) >= SESSION_MEMO_SIZE:
+            while len(memo) >= self.session_entries:
                 memo.pop(next(iter(memo)))
             memo[key] = self.fn(*chosen, *args)
         return memo[key]
 
+    def shared(self, refs: dict[str, Active]) -> bool:
+        """Whether run(refs, ...) goes through the server-wide cache (every used model shipped)."""
+        return all(refs[kind].shared for kind in self.uses)
+
     def warm_calls(self, defaults: pages.Defaults) -> list[Warm]:
         return self.warm(defaults) if self.warm else []
+
+
+@dataclass(frozen=True)
+class Call:
+    """One run of a computation: `computation.run(refs, *args)`."""
+
+    computation: Computation
+    refs: dict[str, Active]
+    args: tuple
+
+
+def arrivals(calls: list[Call]) -> Iterator[tuple[int, Any]]:
+    """(i, the result of calls[i]) for every call as each is ready.
+
+    When every call is on shipped weights they run at once on gan_core.workers' two one-thread workers (each call
+    in one thread, so there is no barrier between calls) through the shared cache, which any thread may use. With
+    an uploaded model they run in order in this script thread: the private memo lives in this session's state,
+    which only the script thread may touch (each call's own batches still use both workers)."""
+    if all(call.computation.shared(call.refs) for call in calls):
+        yield from workers.as_completed(lambda call: call.computation.run(call.refs, *call.args), calls)
+        return
+    for i, call in enumerate(calls):
+        yield i, call.computation.run(call.refs, *call.args)
 
 
 REGISTRY: list[Computation] = []  # in declaration order: the warm-up's order
@@ -103,12 +135,13 @@ def computation(
     max_entries: int,
     resource: bool = False,
     warm: WarmCalls | None = None,
+    session_entries: int = SESSION_MEMO_SIZE,
 ) -> Callable[[Callable[..., Any]], Computation]:
     """Declare a model computation (see the module docstring)."""
     kinds = tuple(MODEL_LETTERS[letter] for letter in uses)
 
     def declare(fn: Callable[..., Any]) -> Computation:
-        entry = Computation(fn, kinds, max_entries, resource, warm)
+        entry = Computation(fn, kinds, max_entries, resource, warm, session_entries)
         REGISTRY.append(entry)
         return entry
 

@@ -323,6 +323,11 @@ TEXT: dict[str, dict[str, str]] = {
         "столько же, сколько настоящие цифры.",
         "en": "None of the {m} {m:plural:group|groups} D never trained on scores as high as real digits.",
     },
+    # ---- progressive results (issue 12 item 8) ----
+    "progress.partial": {
+        "ru": "{label} Пока показаны первые результаты: готово {share:.0%}.",
+        "en": "{label} Showing the first results so far: {share:.0%} done.",
+    },
     # ----- your images -----
     "mine.title": {"ru": "Ваши изображения", "en": "Your images"},
     "mine.intro": {

@@ -69,7 +69,11 @@ GENERATOR_BATCH = 32
 
 def generated_digits(generator: ConvGenerator, n: int, seed: int, batch_size: int = GENERATOR_BATCH) -> torch.Tensor:
     """G(z) for n seeded latents, generator in eval mode. (n,1,28,28) in [-1, 1]."""
-    z = latent_noise(n, seed, generator.latent_dim)
+    return generated_digits_from(generator, latent_noise(n, seed, generator.latent_dim), batch_size)
+
+
+def generated_digits_from(generator: ConvGenerator, z: torch.Tensor, batch_size: int = GENERATOR_BATCH) -> torch.Tensor:
+    """G(z) for latents z (n, latent_dim), generator in eval mode. (n,1,28,28) in [-1, 1]."""
     generator.eval()
     parts = map_batches(lambda batch: generator(batch).cpu(), z, batch_size, next(generator.parameters()).device)
     return torch.cat(parts) if parts else torch.empty((0, *SHAPE))
@@ -202,9 +206,14 @@ def load_files() -> None:
 
 def group_sources(generator: ConvGenerator) -> dict:
     """Name -> callable(n, seed) for every standard group the lesson compares."""
+    drawn = drawn_sources()
+    return {"real": drawn.pop("real"), "generated": lambda n, seed: generated_digits(generator, n, seed), **drawn}
+
+
+def drawn_sources() -> dict:
+    """group_sources without "generated": the groups drawn without a model, in the same order."""
     sources = {
         "real": real_digits,
-        "generated": lambda n, seed: generated_digits(generator, n, seed),
         "gaussian": gaussian_noise,
         "binary": binary_noise,
         "uniform": uniform_noise,

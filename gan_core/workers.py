@@ -9,7 +9,11 @@ no barrier between them (torch and numpy's BLAS release the GIL inside each op),
 (figures in benchmarks/README.md, "Design figures").
 
 Results are bit-identical for any worker count: batch boundaries depend only on `batch_size`, and every batch runs
-the same one-thread kernel.
+the same one-thread kernel. A call made from inside a worker (a task of `as_completed` that scores a batch set of its
+own) runs in that worker's thread: the two workers are already busy, and more threads than cores only time-slice.
+
+`as_completed` hands results back as each finishes, so a caller can show the first ones while the rest run (the
+dashboard's progressive results, dashboard/progressive.py).
 
 Shutdown: a long background job (the dashboard's warm-up) runs in a daemon thread started by `start_background`.
 When the interpreter exits (Streamlit stops on SIGINT/SIGTERM), such a thread must not still be inside torch: the
@@ -19,12 +23,13 @@ and the exit waits for those threads, a few seconds at most.
 """
 
 import atexit
+import concurrent.futures
 import contextlib
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -45,6 +50,7 @@ class Stopping(SystemExit):
 
 _stopping = threading.Event()  # set once, at exit: the process's state, not a computation's
 _background: list[threading.Thread] = []
+_in_worker = threading.local()  # .active is True inside a worker thread of this module
 
 
 def check_stopping() -> None:
@@ -95,7 +101,7 @@ def default_workers() -> int:
 def _worker_count(requested: int | None, n_tasks: int, device: torch.device) -> int:
     """Workers only on the CPU, and only when torch runs one intra-op thread: never both kinds of threads at once
     (a user who set more intra-op threads, or a GPU, already gets the parallelism)."""
-    if device.type != "cpu" or torch.get_num_threads() != 1:
+    if device.type != "cpu" or torch.get_num_threads() != 1 or getattr(_in_worker, "active", False):
         return 1
     return max(1, min(requested or default_workers(), n_tasks))
 
@@ -103,6 +109,7 @@ def _worker_count(requested: int | None, n_tasks: int, device: torch.device) -> 
 def _one_thread() -> None:
     # A new thread's OpenMP thread count comes from the environment, not from the main thread's setting.
     torch.set_num_threads(1)
+    _in_worker.active = True
 
 
 def _run(fn: Callable[..., T], items: list, n_workers: int, name: str) -> list[T]:
@@ -122,6 +129,29 @@ def parallel_map(fn: Callable[..., T], items: list, workers: int | None = None) 
     """[fn(item) for item in items], in order, on up to `workers` one-thread workers (CPU work only: numpy's
     BLAS and torch ops release the GIL; pure-Python work gains nothing). Exceptions propagate."""
     return _run(fn, items, _worker_count(workers, len(items), torch.device("cpu")), "gan-ood-task")
+
+
+def as_completed(fn: Callable[..., T], items: list, workers: int | None = None) -> Iterator[tuple[int, T]]:
+    """(i, fn(items[i])) for every item as each finishes, started in order on up to `workers` one-thread workers
+    (the same rules as parallel_map; with one worker, in order in the calling thread). Exceptions propagate. Closing
+    the iterator early (or an exception) cancels the items not started and waits for the running ones."""
+
+    def checked(item) -> T:
+        check_stopping()
+        return fn(item)
+
+    n_workers = _worker_count(workers, len(items), torch.device("cpu"))
+    if n_workers == 1:
+        for i, item in enumerate(items):
+            yield i, checked(item)
+        return
+    pool = ThreadPoolExecutor(n_workers, thread_name_prefix="gan-ood-task", initializer=_one_thread)
+    try:
+        futures = {pool.submit(checked, item): i for i, item in enumerate(items)}
+        for future in concurrent.futures.as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def map_batches(

@@ -66,7 +66,7 @@ def test_the_check_above_can_fail(warmed, monkeypatch):
     assert not attempts
     at.switch_page(pages.page("distributions").file).run()
     assert at.exception
-    assert attempts[0] == ("group_scores", (50, 12345))
+    assert attempts and {(name, args[:2]) for name, args in attempts} == {("group_scores_chunk", (50, 12345))}
 
 
 def test_warm_up_is_off_when_asked(monkeypatch):
@@ -91,18 +91,21 @@ def test_models_mode_loads_every_shipped_model_and_computes_nothing(monkeypatch)
     assert set(loaded) == expected and not computed
 
 
-def test_group_scores_reuse_one_image_set_across_discriminators():
-    """The zoo's discriminators score one drawn set of group images (a generator-only computation): its key holds
-    the generator alone, so switching the discriminator does not draw the images again."""
+def test_group_scores_reuse_one_image_set_across_discriminators(monkeypatch):
+    """The zoo's discriminators score one drawn set of group images: the drawn groups and the generator's chunks
+    are keyed without the discriminator, so switching it neither draws nor generates them again."""
     gen = session_weights.shipped_ref("generator")
     first, *others = session_weights.shipped_refs("discriminator")
-    cache.group_images.cached.clear()
     draws = []
-    real = cache.group_images.fn
-    cache.group_images.fn = lambda *a: draws.append(a[1:]) or real(*a)
-    try:
-        for disc in [first, *others]:
-            cache.group_scores.run({"generator": gen, "discriminator": disc}, 20, 99)
-    finally:
-        cache.group_images.fn = real
-    assert draws == [(20, 99)]
+    for comp in (cache.group_inputs, cache.generated_chunk):
+        comp.cached.clear()
+        real = comp.fn
+
+        def recorded(*refs_and_args, real=real, name=comp.name):
+            draws.append((name, tuple(a for a in refs_and_args if not isinstance(a, session_weights.Active))))
+            return real(*refs_and_args)
+
+        monkeypatch.setattr(comp, "fn", recorded)
+    for disc in [first, *others]:
+        cache.group_scores(20, 99, generator=gen, discriminator=disc)
+    assert draws == [("group_inputs", (20, 99)), ("generated_chunk", (20, 99, 0))]

@@ -99,3 +99,52 @@ def test_an_exiting_process_stops_its_background_job_at_the_next_batch():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "job ended\n" and result.stderr == "", result.stderr
+
+
+def test_as_completed_gives_every_result_once_with_its_index(monkeypatch):
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    arrived = dict(workers.as_completed(lambda x: (x * x, threading.current_thread().name), list(range(9)), workers=2))
+    assert sorted(arrived) == list(range(9))
+    assert all(arrived[i][0] == i * i for i in arrived)
+    assert {name.split("_")[0] for _, name in arrived.values()} == {"gan-ood-task"}
+
+
+def test_a_map_inside_a_worker_runs_in_that_workers_thread(monkeypatch):
+    """No threads beyond the workers: a task that maps batches of its own keeps them in its thread."""
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+
+    def task(_):
+        outer = threading.current_thread().name
+        inner = {p[1] for p in map_batches(_where, torch.zeros(6, 1), batch_size=2, workers=2)}
+        return outer, inner
+
+    results = [result for _, result in workers.as_completed(task, [0, 1, 2], workers=2)]
+    assert all(inner == {outer} for outer, inner in results)
+    # outside a worker the same call still uses the workers
+    assert {p[1].split("_")[0] for p in map_batches(_where, torch.zeros(6, 1), batch_size=2, workers=2)} == {
+        "gan-ood-batch"
+    }
+
+
+def test_closing_as_completed_early_cancels_what_has_not_started(monkeypatch):
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    started = []
+    gate = threading.Event()
+
+    def task(i):
+        started.append(i)
+        if i:  # the first returns at once; the next two hold both workers until the gate opens
+            gate.wait(5)
+        return i
+
+    arrivals = workers.as_completed(task, list(range(20)), workers=2)
+    assert next(arrivals) == (0, 0)
+    threading.Timer(0.3, gate.set).start()
+    arrivals.close()  # cancels the queued ones, waits for the two running
+    assert started[0] == 0 and len(started) <= 3  # at most the tasks already running
+
+
+def test_as_completed_with_one_worker_runs_in_order_in_the_calling_thread():
+    here = threading.current_thread().name
+    arrived = list(workers.as_completed(lambda x: (x, threading.current_thread().name), [5, 6, 7], workers=1))
+    assert arrived == [(0, (5, here)), (1, (6, here)), (2, (7, here))]

@@ -40,8 +40,19 @@ with st.container(border=True):
     )
 url_state.write({"dist_n": DEFAULT.n, "dist_seed": DEFAULT.seed, "dist_axis": AXES[0]})
 
-with st.spinner(t("dist.computing")):
-    scores = cache.group_scores(n, seed)
+
+def draw_partial(part: pd.DataFrame) -> None:
+    """The chart below on the chunks scored so far (the marks come with the whole result)."""
+    chosen = st.session_state.get("dist_groups")  # the group picker below, as last set (None: never set, all)
+    part = part if chosen is None else part[part["group"].isin(chosen)]
+    if part.empty:
+        return
+    edges = charts.edges_for(column, part[column].to_numpy())
+    bins = charts.histogram_bins(part, column, edges, {g: t(f"group.{g}") for g in part["group"].unique()})
+    charts.show(charts.distribution_chart(bins, charts.own_marks([], []), column, edges))
+
+
+scores = cache.group_scores(n, seed, paint=draw_partial, label=t("dist.computing"))
 labels = {g: t(f"group.{g}") for g in scores["group"].unique()}
 chart_box = st.container()  # the chart first, the group filter under it: the chart is what the room looks at
 chosen = st.multiselect(

@@ -1,6 +1,7 @@
 """Discriminator zoo: every shipped discriminator (and the student's uploaded one) scoring the same groups, the
 shipped ones as judges grouped by training scheme, and their scores over training with an epoch slider."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import (
@@ -45,20 +46,29 @@ column = c3.radio(
 )
 url_state.write({"zoo_n": DEFAULT.n, "zoo_seed": DEFAULT.seed, "zoo_axis": AXES[0]})
 
-with st.spinner(t("zoo.computing")):
-    summary = cache.zoo(n, seed)
+
+def labelled(summary: pd.DataFrame) -> pd.DataFrame:
+    """The zoo's table with each discriminator's label: how it was trained, or the upload's name."""
+    labels = [
+        weight_names.describe("discriminator", row.discriminator, short=True)
+        if not row.uploaded
+        else t("zoo.label_upload", name=row.discriminator)
+        for row in summary.itertuples()
+    ]
+    names = [
+        t("zoo.label_upload", name=row.discriminator) if row.uploaded else weight_names.compact(row.discriminator)
+        for row in summary.itertuples()
+    ]
+    return summary.assign(label=labels, name=names)  # label: how it was trained; name: short, for the legend
 
 
-summary["label"] = [
-    weight_names.describe("discriminator", row.discriminator, short=True)
-    if not row.uploaded
-    else t("zoo.label_upload", name=row.discriminator)
-    for row in summary.itertuples()
-]
-summary["name"] = [
-    t("zoo.label_upload", name=row.discriminator) if row.uploaded else weight_names.compact(row.discriminator)
-    for row in summary.itertuples()
-]
+def draw_partial(part: pd.DataFrame) -> None:
+    """The chart below on the images scored so far (issue 12 item 8)."""
+    part = labelled(part)
+    charts.show(feature_charts.zoo_chart(part, list(dict.fromkeys(part["group"])), column))
+
+
+summary = labelled(cache.zoo(n, seed, paint=draw_partial, label=t("zoo.computing")))
 groups = list(dict.fromkeys(summary["group"]))
 charts.show(feature_charts.zoo_chart(summary, groups, column), key="zoo_chart")
 if not summary["uploaded"].any():
