@@ -243,3 +243,36 @@ def test_a_start_the_discriminator_accepts_is_called_so():
     assert t("fool.reading_accepted", "ru", start=expected[0], end=expected[-1], k=30, step=0) in [
         m.value for m in at.markdown
     ]
+
+
+def _discriminator(scheme: str) -> str:
+    from gan_core.weights import shipped_weights
+
+    if scheme == "default":
+        return "discriminator.pt"
+    return next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
+
+
+@pytest.mark.parametrize("scheme", ["default", "joint", "mixed"])
+def test_the_detector_verdict_follows_the_table_of_the_active_discriminator(scheme):
+    """The sentence under the OOD table states the mean AUROC over noise and photos per detector and which one
+    wins, recomputed here from the table the page shows for each discriminator."""
+    from dashboard.i18n import TEXT, t
+    from dashboard.readings import CLEAR_MARGIN, FAR_GROUPS, FEATURE_DETECTORS
+
+    at = _app(weights_active={"discriminator": _discriminator(scheme)})
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "raw_score_auroc" in d.value.columns)
+    far = table[table["group"].isin([TEXT[f"group.{g}"]["ru"] for g in FAR_GROUPS])]
+    means = {d: float(far[f"{d}_auroc"].mean()) for d in ("raw_score", "mahalanobis", "knn", "feature_norm")}
+    wins = max(means[d] for d in FEATURE_DETECTORS) > means["raw_score"] + CLEAR_MARGIN
+    summary = t(
+        "fs.metrics_summary",
+        "ru",
+        raw=means["raw_score"],
+        maha=means["mahalanobis"],
+        knn=means["knn"],
+        norm=means["feature_norm"],
+    )
+    expected = summary + " " + t("fs.verdict_features" if wins else "fs.verdict_raw", "ru")
+    assert expected in [m.value for m in at.markdown]

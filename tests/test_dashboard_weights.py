@@ -219,3 +219,29 @@ def test_the_russian_card_carries_the_english_cards_numbers():
         assert len(_numbers(en, "en")) > 40
         assert _numbers(ru, "ru") == _numbers(en, "en")  # a regenerated English table must be carried over
         assert re.search(r"\d\.\d", ru) is None  # Russian: decimal commas only
+
+
+@pytest.mark.parametrize("scheme", ["default", "joint", "mixed"])
+def test_the_batchnorm_sentence_follows_the_table_of_the_active_discriminator(scheme):
+    """The sentence under the BatchNorm chart states real and generated means in both modes: the numbers of the
+    table the page shows, for whichever discriminator is active."""
+    from dashboard.i18n import t
+    from gan_core.weights import shipped_weights
+
+    name = (
+        "discriminator.pt"
+        if scheme == "default"
+        else next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
+    )
+    at = open_app(PAGE, weights_active={"discriminator": name})
+    shown = next(d.value for d in at.dataframe if "train_mean" in d.value.columns).set_index("group")
+    real, fake = (shown.loc[TEXT[f"group.{g}"]["ru"]] for g in ("real", "generated"))
+    expected = t(
+        "bn.reading",
+        "ru",
+        real_eval=real["eval_mean"],
+        real_train=real["train_mean"],
+        gen_eval=fake["eval_mean"],
+        gen_train=fake["train_mean"],
+    )
+    assert expected in [m.value for m in at.markdown]
