@@ -234,14 +234,14 @@ PAINTED_JS = """
 
 
 @asynccontextmanager
-async def chromium():
-    """One headless Debian Chromium (never `playwright install`)."""
+async def chromium(executable: str | Path = CHROMIUM):
+    """One headless Debian Chromium (never `playwright install`); `executable`: a wrapper that starts it (pinned)."""
     from playwright.async_api import async_playwright
 
     if not Path(CHROMIUM).exists():
         raise FileNotFoundError(f"no Chromium at {CHROMIUM}")
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

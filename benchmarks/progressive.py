@@ -15,6 +15,12 @@ photo crops). The box is shared, so its speed moves from minute to minute; three
   drawing;
 - from FLOPs: the passes' FLOPs / the 2-worker matmul peak + the input drawing.
 The targets: full <= 1.3x the floor beside it, first partial paint <= 0.5 s.
+
+    OMP_NUM_THREADS=1 python -m benchmarks.progressive --pinned   # the browser on a core of its own
+
+--pinned: the server runs on core 0 with one worker (GAN_OOD_WORKERS=1), Chromium and this driver on core 1, and
+the floor beside each run is the same work on core 0 with one worker: the server gets what its floor gets, as in a
+classroom, where the browser runs on the student's laptop and not beside the workers.
 """
 
 import argparse
@@ -30,7 +36,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import harness
+from benchmarks import class_capacity, harness
 from gan_core import data, scoring, weights
 from gan_core.seeding import use_single_thread
 
@@ -111,13 +117,28 @@ def _wait_for_run(seed: int, timeout_s: float) -> dict:
     raise TimeoutError(f"no run-log line for seed {seed}")
 
 
+PINNED: dict = {}  # with --pinned: {"server": core, "browser": core}
+
+
 def floor_work_s(seed: int) -> float:
-    """Seconds of the model work behind one seed change, done here by gan_core's batch paths (2 workers)."""
-    start = time.perf_counter()
-    generator, discriminator = _models()
-    groups = {name: make(N, seed) for name, make in data.group_sources(generator).items()}
-    scoring.score_groups(discriminator, groups)
-    return time.perf_counter() - start
+    """Seconds of the model work behind one seed change, done here by gan_core's batch paths (2 workers; with
+    --pinned, one worker on the server's core)."""
+    affinity, workers = os.sched_getaffinity(0), os.environ.get("GAN_OOD_WORKERS")
+    if PINNED:
+        os.sched_setaffinity(0, {PINNED["server"]})
+        os.environ["GAN_OOD_WORKERS"] = "1"
+    try:
+        start = time.perf_counter()
+        generator, discriminator = _models()
+        groups = {name: make(N, seed) for name, make in data.group_sources(generator).items()}
+        scoring.score_groups(discriminator, groups)
+        return time.perf_counter() - start
+    finally:
+        os.sched_setaffinity(0, affinity)
+        if workers is None:
+            os.environ.pop("GAN_OOD_WORKERS", None)
+        else:
+            os.environ["GAN_OOD_WORKERS"] = workers
 
 
 _LOADED: list = []
@@ -138,10 +159,15 @@ async def browser_runs(seeds: list[int]) -> list[dict]:
     OUT_DIR.mkdir(exist_ok=True)
     log = OUT_DIR / "server_progressive.log"
     RUN_LOG.unlink(missing_ok=True)
-    server = harness.Server(log, extra_env={"GAN_OOD_WARM_UP": "models", "GAN_OOD_RUN_LOG": str(RUN_LOG)}).start()
+    env = {"GAN_OOD_WARM_UP": "models", "GAN_OOD_RUN_LOG": str(RUN_LOG)}
+    if PINNED:
+        server = class_capacity.PinnedServer(PINNED["server"], log, {**env, "GAN_OOD_WORKERS": "1"}).start()
+        executable = class_capacity.pinned_chromium(OUT_DIR, PINNED["browser"])
+    else:
+        server, executable = harness.Server(log, extra_env=env).start(), Path(harness.CHROMIUM)
     try:
         server.wait_healthy()
-        async with harness.chromium() as browser:
+        async with harness.chromium(executable) as browser:
             context, page = await harness.new_page(browser, viewport=(1280, 900))
             await harness.open_page(page, server.url, "distributions", timeout_ms=180_000)
             seen = await harness.runs_seen(page)
@@ -220,6 +246,8 @@ def report(runs: list[dict], groups: int, rates: dict, inputs_s: float, floor: d
     ratios = [r["full_s"] / r["floor_beside_s"] for r in runs]
     ratio = statistics.median(ratios)
     first_ok = first is not None and first <= FIRST_PAINT_TARGET_S
+    workers = "core 0, 1 worker" if PINNED else "2 workers on the 2 cores"
+    browser_where = "its own core 1" if PINNED else "the same 2 cores"
     rows = [
         (f"seeds (never computed before), N = {N:,}, {groups} groups", ", ".join(str(r["seed"]) for r in runs), ""),
         (
@@ -234,16 +262,16 @@ def report(runs: list[dict], groups: int, rates: dict, inputs_s: float, floor: d
         ),
         ("seed change -> full result (bar gone, final chart, run over), each", _each(runs, "full_s")),
         ("seed change -> full result, median", f"{full:.2f} s"),
-        ("floor beside each run (the same model work in-process, 2 workers)", _each(runs, "floor_beside_s")),
+        (f"floor beside each run (the same model work in-process, {workers})", _each(runs, "floor_beside_s")),
         (
             "full / the floor beside it, each; median",
             ", ".join(f"{x:.2f}x" for x in ratios) + f"; {ratio:.2f}x",
             f"<= {FULL_TARGET_X}x",
             "pass" if ratio <= FULL_TARGET_X else "FAIL",
         ),
-        ("server process CPU per seed change, median (2 cores)", f"{cpu:.2f} s"),
+        (f"server process CPU per seed change, median ({workers})", f"{cpu:.2f} s"),
         (
-            "Chromium CPU per seed change, median (same 2 cores)",
+            f"Chromium CPU per seed change, median ({browser_where})",
             f"{statistics.median(r['browser_cpu_s'] for r in runs):.2f} s",
         ),
         ("server script run of each seed change (dashboard/run_log.py wall_s)", _each(runs, "script_wall_s")),
@@ -253,13 +281,13 @@ def report(runs: list[dict], groups: int, rates: dict, inputs_s: float, floor: d
             f"{statistics.median(r['cached_server_cpu_s'] for r in runs):.2f} s",
         ),
         (
-            "G / D on 2 one-thread workers (benchmarks.throughput)",
+            f"G / D on {'one core (pinned)' if PINNED else '2 one-thread workers'} (benchmarks.throughput)",
             f"{rates['g_batch']:,.0f} / {rates['d_batch']:,.0f} img/s",
         ),
         (f"input drawing ({groups - 1} model-free groups x {N:,}, in-process, best of 3)", f"{inputs_s:.3f} s"),
         (f"float32 floor from the rates: {N:,} / G + {groups * N:,} / D + inputs", f"{floor['floor_rates_s']:.2f} s"),
         (
-            f"float32 floor from FLOPs: {floor['gflop']:.0f} GFLOP / the 2-worker matmul peak "
+            f"float32 floor from FLOPs: {floor['gflop']:.0f} GFLOP / the matmul peak of those workers "
             f"{rates['matmul_gflops_workers']:.0f} GFLOP/s + inputs",
             f"{floor['floor_flops_s']:.2f} s",
         ),
@@ -279,7 +307,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--first-seed", type=int, default=None, help="default: from the clock, so never used before")
+    parser.add_argument("--pinned", action="store_true", help="server + floor on core 0 (1 worker), Chromium on 1")
     args = parser.parse_args()
+    if args.pinned:
+        PINNED.update(server=0, browser=1)
+        os.sched_setaffinity(0, {1})  # this driver and Playwright's node driver stay off the server's core
     base = args.first_seed if args.first_seed is not None else 100_000_000 + int(time.time()) % 1_000_000_000
     seeds = [base + 7919 * i for i in range(args.repeats)]
     groups = len(data.group_sources(None))  # the server draws the same groups (Fashion-MNIST when installed)
