@@ -811,7 +811,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Загрузите свой дискриминатор на странице «Веса моделей» — он появится здесь рядом с остальными.",
         "en": "Upload your own discriminator on the 'Weights' page and it appears here next to the others.",
     },
-    "zoo.table_title": {"ru": "Среднее D(x): группы × дискриминаторы", "en": "Mean D(x): groups × discriminators"},
+    "zoo.table_title": {"ru": "Среднее D(x): дискриминаторы × группы", "en": "Mean D(x): discriminators × groups"},
     "zoo.spread": {"ru": "Разброс (max − min)", "en": "Spread (max − min)"},
     "zoo.reading": {
         "ru": "Настоящие цифры получают в среднем больше, чем сгенерированные, у **{ordered} из {total}** "
@@ -1051,9 +1051,22 @@ TEXT: dict[str, dict[str, str]] = {
     "judges.seed": {"ru": "Сид (seed)", "en": "Seed"},
     "judges.epochs": {"ru": "Эпох", "en": "Epochs"},
     "judges.default": {"ru": "По умолчанию", "en": "Default"},
-    "judges.real": {"ru": "D(x) настоящих (отложенных)", "en": "D(x) real (held out)"},
-    "judges.generated": {"ru": "D(x) сгенерированных", "en": "D(x) generated"},
-    "judges.auroc": {"ru": "AUROC настоящие vs сгенерированные", "en": "AUROC real vs generated"},
+    "judges.real": {"ru": "D настоящих", "en": "D real"},
+    "judges.generated": {"ru": "D сгенерир.", "en": "D generated"},
+    "judges.auroc": {"ru": "AUROC", "en": "AUROC"},
+    # the column headers are short (the table fits a projector's width); what each means is in its tooltip
+    "judges.real_help": {
+        "ru": "Среднее D(x) на 1000 отложенных настоящих цифрах (ни одна модель на них не обучалась)",
+        "en": "Mean D(x) on the 1,000 held-out real digits (no model ever trained on them)",
+    },
+    "judges.generated_help": {
+        "ru": "Среднее D(x) на 1000 цифрах generator.pt (seed 7)",
+        "en": "Mean D(x) on 1,000 digits of generator.pt (seed 7)",
+    },
+    "judges.auroc_help": {
+        "ru": "AUROC различения настоящих и сгенерированных цифр: 1 — идеально, 0,5 — наугад",
+        "en": "AUROC of telling real from generated digits: 1 is perfect, 0.5 is chance",
+    },
     "judges.missing": {
         "ru": "В manifest.json нет отложенных оценок дискриминаторов: запустите scripts/write_manifest.py.",
         "en": "manifest.json holds no held-out figures for the discriminators: run scripts/write_manifest.py.",

@@ -5,6 +5,8 @@ import streamlit as st
 
 from dashboard.i18n import styled, t
 
+NUMBERS = ("real", "generated", "auroc")  # the measured columns, 3 decimals
+
 
 def show(judges: pd.DataFrame, key: str) -> None:
     """judges: dashboard.model_files.judges() (file, scheme, seed, epochs, default, real, generated, auroc);
@@ -17,7 +19,7 @@ def show(judges: pd.DataFrame, key: str) -> None:
     st.dataframe(
         styled(
             judges.assign(scheme=judges["scheme"].map(lambda s: t(f"scheme.{s}"))),
-            {"real": ".3f", "generated": ".3f", "auroc": ".3f"},
+            dict.fromkeys(NUMBERS, ".3f"),
         ),
         hide_index=True,
         column_config={
@@ -26,9 +28,7 @@ def show(judges: pd.DataFrame, key: str) -> None:
             "seed": t("judges.seed"),
             "epochs": t("judges.epochs"),
             "default": st.column_config.CheckboxColumn(t("judges.default")),
-            "real": t("judges.real"),
-            "generated": t("judges.generated"),
-            "auroc": t("judges.auroc"),
+            **{name: st.column_config.Column(t(f"judges.{name}"), help=t(f"judges.{name}_help")) for name in NUMBERS},
         },
         key=key,
     )

@@ -38,8 +38,8 @@ def test_every_shipped_discriminator_is_side_by_side():
     assert set(bars["discriminator"]) == set(names)
     assert bars["mean"].between(0, 1).all()
     table = at.dataframe[0].value
-    assert len(table) == bars["group"].nunique()
-    assert table.shape[1] == len(names) + 1  # one column per discriminator plus the spread
+    assert table.shape[1] == bars["group"].nunique()
+    assert len(table) == len(names) + 1  # one row per discriminator plus the spread
 
 
 def test_uploaded_discriminator_joins_the_zoo():
@@ -58,14 +58,14 @@ def test_uploaded_discriminator_joins_the_zoo():
     mine = bars[bars["uploaded"]]
     assert set(mine["discriminator"]) == {"my_disc.pt"}
     assert len(mine) == bars["group"].nunique()
-    assert at.dataframe[0].value.shape[1] == len(shipped_weights(kind="discriminator")) + 2
+    assert len(at.dataframe[0].value) == len(shipped_weights(kind="discriminator")) + 2
 
 
 def test_each_discriminator_is_named_by_how_it_was_trained():
     from dashboard.i18n import TEXT
 
     at = _app()
-    columns = list(at.dataframe[0].value.columns)
+    columns = list(at.dataframe[0].value.index)  # one row per discriminator
     joint = next(c for c in columns if c.startswith("discriminator_joint.pt"))
     manifest = shipped_weights(kind="discriminator")
     epoch = manifest["discriminator_joint.pt"]["epoch"]
@@ -120,12 +120,13 @@ def test_the_zoo_table_and_chart_write_numbers_with_a_decimal_comma_in_russian()
     element = at.dataframe[0]
     data = element.value
     shown = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
-    spread = data.columns[0]
-    assert data[spread].dtype.kind == "f"
-    for row in range(len(data)):
-        text = shown[spread].iloc[row]
+    spread = data.iloc[-1]  # the last row: each group's spread across the discriminators
+    assert spread.dtype.kind == "f"
+    offset = shown.shape[1] - data.shape[1]  # display values may carry the index as a first column
+    for column in range(data.shape[1]):
+        text = shown.iloc[-1, column + offset]
         assert "," in text and "." not in text
-        assert float(text.replace(",", ".")) == pytest.approx(data[spread].iloc[row], abs=5e-4)
+        assert float(text.replace(",", ".")) == pytest.approx(spread.iloc[column], abs=5e-4)
     spec, _ = _bars(at)
     assert spec["config"]["locale"]["number"]["decimal"] == ","
 
@@ -149,17 +150,12 @@ def test_the_reading_under_the_table_states_what_the_table_shows():
 
     at = _app()
     table = at.dataframe[0].value
-    spread_column = TEXT["zoo.spread"]["ru"]
-    means = table.drop(columns=spread_column)
-    real, generated = (means.loc[TEXT[f"group.{g}"]["ru"]] for g in ("real", "generated"))
+    spread_row = TEXT["zoo.spread"]["ru"]
+    means = table.drop(index=spread_row)
+    real, generated = (means[TEXT[f"group.{g}"]["ru"]] for g in ("real", "generated"))
     ood = [TEXT[f"group.{g}"]["ru"] for g in ("gaussian", "binary", "uniform", "natural", "fashion")]
-    ood = [label for label in ood if label in table.index]
-    expected = t(
-        "zoo.reading",
-        "ru",
-        ordered=int((real > generated).sum()),
-        total=means.shape[1],
-        spread=float(table.loc[ood, spread_column].max()),
-    )
+    ood = [label for label in ood if label in table.columns]
+    spread = float(table.loc[spread_row, ood].max())
+    expected = t("zoo.reading", "ru", ordered=int((real > generated).sum()), total=len(means), spread=spread)
     assert expected in [m.value for m in at.markdown]
-    assert int((real > generated).sum()) < means.shape[1] or float(table.loc[ood, spread_column].max()) > 0.5
+    assert int((real > generated).sum()) < len(means) or spread > 0.5

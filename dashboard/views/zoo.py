@@ -74,11 +74,12 @@ charts.show(feature_charts.zoo_chart(summary, groups, column), key="zoo_chart")
 if not summary["uploaded"].any():
     st.caption(t("zoo.no_upload"))
 
-table = summary.pivot(index="group", columns="label", values="mean").reindex(groups)
-labels = list(dict.fromkeys(summary["label"]))
-table = table[labels]
-table.insert(0, t("zoo.spread"), table.max(axis=1) - table.min(axis=1))
-table.index = [t(f"group.{g}") for g in table.index]
+# One row per discriminator, one column per group, the spread of each group as the last row: the groups' short
+# names across, the discriminators' long ones down (across, nine of them made the table 4,300 px wide).
+table = summary.pivot(index="label", columns="group", values="mean")[groups]
+table = table.loc[list(dict.fromkeys(summary["label"]))]
+table.loc[t("zoo.spread")] = table.max() - table.min()
+table.columns = [t(f"group.{g}") for g in table.columns]
 st.subheader(t("zoo.table_title"))
 st.dataframe(styled(table, dict.fromkeys(table.columns, ".3f")))
 
