@@ -8,6 +8,16 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TIMEOUT = 180  # a cold first run computes every group on one thread
 
 
+def discriminator_for(scheme: str) -> str:
+    """A shipped discriminator's file: the default one ("default"), else the first trained by `scheme` ("joint",
+    "mixed", "separate"), for the tests that switch weights under a computed sentence."""
+    from gan_core.weights import shipped_weights
+
+    if scheme == "default":
+        return "discriminator.pt"
+    return next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
+
+
 def open_app(page: str | None = None, check: bool = True, **state) -> AppTest:
     """Run app.py with `state` preset in session_state, then switch to `page` (views/NAME.py) if given.
     With check, the page must have rendered without an exception."""

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from apptest import open_app
+from apptest import discriminator_for, open_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import TEXT
@@ -154,13 +154,8 @@ def test_the_reading_under_the_chart_follows_the_active_discriminator(scheme):
     computed with gan_core from the weights' files: the default D (noise above real digits), the joint one and a
     mixed-batch one (noise rejected)."""
     from dashboard.i18n import t
-    from gan_core.weights import shipped_weights
 
-    name = (
-        "discriminator.pt"
-        if scheme == "default"
-        else next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
-    )
+    name = discriminator_for(scheme)
     at = open_page(50, dist_seed=2, weights_active={"discriminator": name})
     generator = load_model(WEIGHTS_DIR / "generator.pt", "generator")
     discriminator = load_model(WEIGHTS_DIR / name, "discriminator")

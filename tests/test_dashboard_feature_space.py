@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest import open_app
+from apptest import discriminator_for, open_app
 from streamlit.testing.v1 import AppTest
 
 PAGE = "views/feature_space.py"
@@ -245,14 +245,6 @@ def test_a_start_the_discriminator_accepts_is_called_so():
     ]
 
 
-def _discriminator(scheme: str) -> str:
-    from gan_core.weights import shipped_weights
-
-    if scheme == "default":
-        return "discriminator.pt"
-    return next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
-
-
 @pytest.mark.parametrize("scheme", ["default", "joint", "mixed"])
 def test_the_detector_verdict_follows_the_table_of_the_active_discriminator(scheme):
     """The sentence under the OOD table states the mean AUROC over noise and photos per detector and which one
@@ -260,7 +252,7 @@ def test_the_detector_verdict_follows_the_table_of_the_active_discriminator(sche
     from dashboard.i18n import TEXT, t
     from dashboard.readings import CLEAR_MARGIN, FAR_GROUPS, FEATURE_DETECTORS
 
-    at = _app(weights_active={"discriminator": _discriminator(scheme)})
+    at = _app(weights_active={"discriminator": discriminator_for(scheme)})
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "raw_score_auroc" in d.value.columns)
     far = table[table["group"].isin([TEXT[f"group.{g}"]["ru"] for g in FAR_GROUPS])]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 import torch
-from apptest import open_app
+from apptest import discriminator_for, open_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import TEXT
@@ -226,14 +226,8 @@ def test_the_batchnorm_sentence_follows_the_table_of_the_active_discriminator(sc
     """The sentence under the BatchNorm chart states real and generated means in both modes: the numbers of the
     table the page shows, for whichever discriminator is active."""
     from dashboard.i18n import t
-    from gan_core.weights import shipped_weights
 
-    name = (
-        "discriminator.pt"
-        if scheme == "default"
-        else next(n for n, e in shipped_weights(kind="discriminator").items() if e.get("scheme") == scheme)
-    )
-    at = open_app(PAGE, weights_active={"discriminator": name})
+    at = open_app(PAGE, weights_active={"discriminator": discriminator_for(scheme)})
     shown = next(d.value for d in at.dataframe if "train_mean" in d.value.columns).set_index("group")
     real, fake = (shown.loc[TEXT[f"group.{g}"]["ru"]] for g in ("real", "generated"))
     expected = t(
