@@ -137,14 +137,9 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
     marks = marks.reset_index(drop=True)
     lane_y = top_of_rows + lane * (lanes - np.arange(lanes) - 0.5)
     domain = [float(edges[0]), float(edges[-1])]
-    middle = (domain[0] + domain[1]) / 2
-    dots = marks.assign(
-        y=lane_y,
-        floor=0.0,
-        ceiling=top_of_rows,
-        right=marks["value"].clip(*domain) > middle,
-        x=marks["value"].clip(*domain),
-    )
+    x = marks["value"].clip(*domain)  # a mark off the axis sits at its end
+    # The rules' y span as columns, not alt.datum: a datum beside the bars' field crashes Vega-Lite's axis merge.
+    dots = marks.assign(y=lane_y, floor=0.0, ceiling=top_of_rows, x=x, right=x > (domain[0] + domain[1]) / 2)
     names = pd.DataFrame({"group": groups, "x": domain[0], "y": [base[g] + LABEL_Y for g in groups]})
     x_scale = alt.Scale(domain=domain, nice=False)
     y_scale = alt.Scale(domain=[0, top_of_rows + lane * lanes], nice=False, zero=True)
@@ -174,10 +169,12 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
         .mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_PX, fontWeight="bold", color=TEXT_COLOR)
         .encode(x=alt.X("x:Q", scale=x_scale), y=y_none, text="group:N")
     )
-    value = alt.Tooltip("value:Q", title=value_title(column), format=".4f")
     layers = [bars, row_names]
     if lanes:
-        tips = [alt.Tooltip("label:N", title=t("chart.image")), value]
+        tips = [
+            alt.Tooltip("label:N", title=t("chart.image")),
+            alt.Tooltip("value:Q", title=value_title(column), format=".4f"),
+        ]
         rules = (
             alt.Chart(dots)
             .mark_rule(strokeWidth=2, strokeDash=[4, 2])

@@ -9,10 +9,8 @@ from dashboard.i18n import t
 
 
 def compact(wid: str) -> str:
-    """The file's name without its extension ("discriminator_mixed_seed1"): short enough for a phone's legend,
-    where describe() tells how it was trained in the tooltip."""
-    if wid.startswith(session_weights.UPLOAD_PREFIX):
-        return describe("discriminator", wid, short=True)
+    """A shipped file's name without its extension ("discriminator_mixed_seed1"): short enough for a phone's
+    legend, where describe() tells how it was trained in the tooltip."""
     return wid.rsplit(".", 1)[0]
 
 

@@ -56,8 +56,8 @@ def labelled(summary: pd.DataFrame) -> pd.DataFrame:
         for row in summary.itertuples()
     ]
     names = [
-        t("zoo.label_upload", name=row.discriminator) if row.uploaded else weight_names.compact(row.discriminator)
-        for row in summary.itertuples()
+        label if row.uploaded else weight_names.compact(row.discriminator)
+        for label, row in zip(labels, summary.itertuples())
     ]
     return summary.assign(label=labels, name=names)  # label: how it was trained; name: short, for the legend
 
