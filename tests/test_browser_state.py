@@ -15,12 +15,21 @@ def checked_radios(page) -> list[str]:
     )
 
 
+def radio_option(page, label: str):
+    """The option itself: the chart's axis title can carry the same words."""
+    return page.locator("[data-testid=stRadio]").get_by_text(label, exact=True)
+
+
+def language(page, name: str):
+    return page.locator("[data-testid=stSidebar]").get_by_text(name, exact=True)
+
+
 def test_the_axis_radio_keeps_its_choice_across_a_language_switch(page, server):
     open_page(page, server, "distributions", "en")
-    page.get_by_text(TEXT["axis.logit"]["en"]).click()
+    radio_option(page, TEXT["axis.logit"]["en"]).click()
     settle(page)
     assert TEXT["axis.logit"]["en"] in checked_radios(page)
-    page.get_by_text("Русский").click()
+    language(page, "Русский").click()
     page.get_by_role("heading", level=1).filter(has_text=TEXT["dist.title"]["ru"]).wait_for()
     settle(page)
     assert TEXT["axis.logit"]["ru"] in checked_radios(page)
@@ -31,8 +40,10 @@ def test_a_teachers_link_opens_that_view_and_the_url_follows_the_widgets(page, s
     page.get_by_role("heading", level=1).filter(has_text=TEXT["dist.title"]["ru"]).wait_for()
     settle(page)
     assert TEXT["axis.logit"]["ru"] in checked_radios(page)
-    assert page.get_by_label(TEXT["dist.seed"]["ru"]).input_value() == "3"
-    page.get_by_text(TEXT["axis.probability"]["ru"]).click()
+    # by role and exact name: the chart's marks carry "seed 42" in their aria-labels too
+    seed = page.get_by_role("spinbutton", name=TEXT["dist.seed"]["ru"], exact=True)
+    assert seed.input_value() == "3"
+    radio_option(page, TEXT["axis.probability"]["ru"]).click()
     settle(page)
     assert "dist_axis" not in page.url and "dist_seed=3" in page.url and "lang=ru" in page.url
 
@@ -48,7 +59,7 @@ def test_the_uploaders_own_words_are_russian_in_russian(page, server):
     assert button.evaluate(after) == ["0px", f'"{TEXT["chrome.upload"]["ru"]}"']  # English hidden, ours shown
     assert note.evaluate(after) == ["0px", '"' + TEXT["chrome.upload_limit"]["ru"].format(mb=10) + '"']
     assert zone.locator("button").bounding_box()["width"] > 60  # the button still shows its (Russian) word
-    page.get_by_text("English").click()
+    language(page, "English").click()
     page.get_by_role("heading", level=1).filter(has_text=TEXT["mine.title"]["en"]).wait_for()
     settle(page)
     assert button.evaluate(after)[1] == f'"{TEXT["chrome.upload"]["en"]}"'
@@ -72,7 +83,7 @@ def test_the_group_chips_follow_the_language_and_keep_the_choice(page, server):
     page.get_by_role("button", name=f"Remove {TEXT['group.binary']['en']}").click()
     settle(page)
     assert TEXT["group.binary"]["en"] not in chips.all_inner_texts()
-    page.get_by_text("Русский").click()
+    language(page, "Русский").click()
     page.get_by_role("heading", level=1).filter(has_text=TEXT["dist.title"]["ru"]).wait_for()
     settle(page)
     shown = chips.all_inner_texts()
