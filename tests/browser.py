@@ -45,10 +45,21 @@ def page(browser):
     context.close()
 
 
+# The script run is over: Streamlit's own state on stApp, and no element left stale from the run before. (Its
+# running indicator, stStatusWidget, is not in the page at all in Streamlit 1.67 with toolbarMode "minimal", so
+# waiting for it to go waited for nothing.)
+IDLE_JS = """() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')
+  === 'notRunning' && !document.querySelector('[data-stale=true]')"""
+
+
+def wait_idle(page, timeout: float = WAIT_MS) -> None:
+    page.wait_for_function(IDLE_JS, timeout=timeout, polling=100)
+
+
 def settle(page) -> None:
-    """Wait until the script run is over (Streamlit's running indicator gone) and charts had a moment to draw."""
-    page.wait_for_timeout(400)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT_MS)
+    """Wait until the script run is over and charts had a moment to draw."""
+    page.wait_for_timeout(400)  # a click's rerun has started by then
+    wait_idle(page)
     page.wait_for_timeout(600)
 
 

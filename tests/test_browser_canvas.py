@@ -8,7 +8,7 @@ import os
 import shutil
 
 import pytest
-from browser import DOCS, SHOTS, WAIT_MS, settle
+from browser import DOCS, SHOTS, WAIT_MS, settle, wait_idle
 
 from dashboard.i18n import TEXT
 
@@ -60,7 +60,7 @@ def wait_for_score(page, accept, timeout_ms: int = WAIT_MS) -> str | None:
 
 def settle_quick(page) -> None:
     page.wait_for_timeout(250)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT_MS)
+    wait_idle(page)
 
 
 def press(button, touch: bool) -> None:

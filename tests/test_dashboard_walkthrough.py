@@ -290,6 +290,8 @@ def test_the_whole_lesson_in_a_real_browser(browser, server):
     """A fragment's button reruns only the fragment in a browser (AppTest reruns the whole script), so a real
     Chromium walks the six steps in Russian on a phone-sized screen, revealing each guess: no exception anywhere,
     and no chart wider than the screen (a wide one scrolls inside it)."""
+    from browser import wait_idle
+
     context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844}, has_touch=True)
     page = context.new_page()
     try:
@@ -297,7 +299,7 @@ def test_the_whole_lesson_in_a_real_browser(browser, server):
         for k, step in enumerate(STEPS, start=1):
             heading = page.get_by_role("heading", level=2).filter(has_text=f"{k}. {TEXT[f'walk.step_{step}']['ru']}")
             heading.wait_for(timeout=90_000)
-            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=90_000)
+            wait_idle(page, timeout=90_000)
             if step in ("noise", "digit", "cat"):
                 page.get_by_role("button", name=TEXT["walk.reveal"]["ru"]).click()
                 page.get_by_text(TEXT["walk.real_score"]["ru"]).first.wait_for(timeout=90_000)
