@@ -719,12 +719,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fs.fool_chart_title": {"ru": "Оценка D на каждом шаге", "en": "D's score at every step"},
     "fs.metrics_title": {"ru": "Детекторы «не из распределения» (OOD)", "en": "Out-of-distribution (OOD) detectors"},
-    "fs.det_raw_score": {"ru": "оценка D", "en": "D's score"},
+    "fs.tab_auroc": {"ru": "AUROC (1 — идеально)", "en": "AUROC (1 is perfect)"},
+    "fs.tab_fpr95": {"ru": "FPR95 (0 — идеально)", "en": "FPR95 (0 is perfect)"},
+    "fs.det_raw_score": {"ru": "Оценка D", "en": "D's score"},
     "fs.det_mahalanobis": {"ru": "Махаланобис (без классов)", "en": "Mahalanobis (class-agnostic)"},
     "fs.det_knn": {"ru": "kNN (ненормир.)", "en": "kNN (unnormalised)"},
-    "fs.det_feature_norm": {"ru": "норма признаков", "en": "feature norm"},
-    "fs.col_auroc": {"ru": "AUROC (детектор: {detector})", "en": "AUROC: {detector}"},
-    "fs.col_fpr95": {"ru": "FPR95 (детектор: {detector})", "en": "FPR95: {detector}"},
+    "fs.det_feature_norm": {"ru": "Норма признаков", "en": "Feature norm"},
     "fs.metrics_summary": {
         "ru": "Средний AUROC по шуму и фотографиям: оценка D — **{raw:.3f}**, Махаланобис — **{maha:.3f}**, "
         "kNN — **{knn:.3f}**, норма признаков — **{norm:.3f}**.",

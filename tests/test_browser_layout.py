@@ -26,7 +26,7 @@ LANGS = ["ru", "en"]
 KEY_CHART_START = 0.75  # the key chart's top edge within the first 75% of the screen: its point is in view
 
 # Everything a page shows, measured in the page (a list of problems, empty when the view is right).
-MEASURE = """([keyChart, minFont, startBy]) => {
+MEASURE = """([keyChart, minFont, startBy, tablesFit]) => {
   const problems = [];
   const text = (el) => (el.innerText || el.textContent || '').trim().slice(0, 80);
   const main = document.querySelector('[data-testid=stMain]');
@@ -72,6 +72,10 @@ MEASURE = """([keyChart, minFont, startBy]) => {
         problems.push(`chart text "${content}" outside its chart (${r.bottom - box.bottom} px below)`);
     }
   }
+  // A table that scrolls sideways hides columns on a projector (an HTML table, or the data grid's scroller).
+  for (const el of document.querySelectorAll('[data-testid=stTable], [data-testid=stDataFrame] .dvn-scroller'))
+    if (tablesFit && el.scrollWidth > el.clientWidth + 1)
+      problems.push(`table ${el.scrollWidth} px in ${el.clientWidth} px: "${text(el).split('\\n')[0]}"`);
   if (keyChart) {
     const key = document.querySelector(`.st-key-${keyChart}_box svg.marks`);
     const content = document.querySelector('[data-testid=stMainBlockContainer]');
@@ -141,10 +145,10 @@ def _walk(browser, server, size: tuple[int, int], lang: str, phone: bool) -> lis
             _open(page, server, entry, lang, query)
             _drawn(page)
             key = None if phone else entry.key_chart
-            found = page.evaluate(MEASURE, [key, FONT_PX, KEY_CHART_START])
+            found = page.evaluate(MEASURE, [key, FONT_PX, KEY_CHART_START, not phone])
             if found:  # a chart may still be re-laying itself out on a busy machine: judge the settled page
                 page.wait_for_timeout(2000)
-                found = page.evaluate(MEASURE, [key, FONT_PX, KEY_CHART_START])
+                found = page.evaluate(MEASURE, [key, FONT_PX, KEY_CHART_START, not phone])
             problems += [f"{name}: {problem}" for problem in found]
             _shoot(page, f"{name}_{lang}_{width}x{height}")
     finally:
@@ -165,8 +169,9 @@ def test_phone_pages_fit_the_screen(browser, server, lang):
     assert problems == [], "\n".join(problems)
 
 
-def test_the_measure_finds_a_cut_label_and_a_wide_chart(browser, server, page):
-    """The checks above can fail: a label forced narrower than its text and a chart wider than its column."""
+def test_the_measure_finds_a_cut_label_a_wide_chart_and_a_wide_table(browser, server, page):
+    """The checks above can fail: a label forced narrower than its text, a chart wider than its column and a table
+    wider than its box."""
     _open(page, server, next(entry for entry in PAGES if entry.name == "distributions"), "ru")
     _drawn(page)
     page.evaluate(
@@ -175,10 +180,14 @@ def test_the_measure_finds_a_cut_label_and_a_wide_chart(browser, server, page):
           Object.assign(label.style, {width: '20px', overflow: 'hidden', textOverflow: 'ellipsis'});
           Object.assign(label.style, {whiteSpace: 'nowrap', display: 'block'});
           document.querySelector('[data-testid=stVegaLiteChart] svg.marks').style.width = '5000px';
+          const cell = document.createElement('div');
+          cell.style.width = '3000px';
+          document.querySelector('[data-testid=stDataFrame] .dvn-scroller').appendChild(cell);
         }"""
     )
-    found = page.evaluate(MEASURE, ["dist_chart", FONT_PX, KEY_CHART_START])
+    found = page.evaluate(MEASURE, ["dist_chart", FONT_PX, KEY_CHART_START, True])
     assert any(problem.startswith("cut text:") for problem in found), found
     assert any(problem.startswith("chart ") and " px in " in problem for problem in found), found
-    found = page.evaluate(MEASURE, [None, 40, KEY_CHART_START])  # no chart text is 40 px
+    assert any(problem.startswith("table ") for problem in found), found
+    found = page.evaluate(MEASURE, [None, 40, KEY_CHART_START, True])  # no chart text is 40 px
     assert any(problem.startswith("chart text") and " px" in problem for problem in found), found

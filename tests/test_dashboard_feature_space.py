@@ -45,6 +45,31 @@ def _mark(layer: dict) -> dict:
     return layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
 
 
+def _metrics(at) -> pd.DataFrame:
+    """The OOD tables as the page shows them (an AUROC tab and an FPR95 tab, the detectors across in the
+    registry's order, named by their texts) back as one frame: a "group" column and "{detector}_{metric}"."""
+    from dashboard.i18n import TEXT
+    from gan_core.detectors import DETECTORS
+
+    frames = []
+    for metric, key in (("auroc", "fs.tab_auroc"), ("fpr95", "fs.tab_fpr95")):
+        tab = next(tab for tab in at.tabs if tab.label == TEXT[key]["ru"])
+        frame = tab.table[0].value
+        assert list(frame.columns) == [TEXT[f"fs.det_{d}"]["ru"] for d in DETECTORS]
+        frames.append(frame.set_axis([f"{d}_{metric}" for d in DETECTORS], axis=1))
+    return pd.concat(frames, axis=1).rename_axis("group").reset_index()
+
+
+def _units(at) -> pd.DataFrame:
+    """The unit split's table, its translated headers back to the split's own column names."""
+    from dashboard.i18n import TEXT
+
+    names = {TEXT[f"fs.{c}"]["ru"]: c for c in ("real_units", "fake_units", "bias", "distance_short")}
+    names |= {TEXT["table.mean_logit"]["ru"]: "logit", "|φ|": "feature_norm", "N": "n"}
+    table = next(e.value for e in at.table if TEXT["fs.real_units"]["ru"] in e.value.columns)
+    return table.rename(columns=names).rename(columns={"distance_short": "distance"})
+
+
 def _explained(at) -> str:
     return next(m.value for m in at.markdown if "PC1" in m.value and "PC2" in m.value)
 
@@ -59,7 +84,7 @@ def page():
 def test_page_renders_with_charts_and_metrics(page):
     charts = _charts(page)
     assert len(charts) == 5  # fooling score, score plane, PCA plane, logit vs distance, unit split
-    metrics = next(d.value for d in page.dataframe if "raw_score_auroc" in d.value.columns)
+    metrics = _metrics(page)
     assert len(metrics) >= 5 and {"raw_score_auroc", "mahalanobis_auroc", "knn_fpr95"} <= set(metrics.columns)
     assert metrics.filter(like="_auroc").apply(lambda c: c.between(0, 1)).all().all()
 
@@ -161,7 +186,7 @@ def test_the_pca_plane_prints_the_share_of_w_it_holds(page):
 
 
 def test_the_unit_split_table_adds_up_and_distances_are_measured(page):
-    units = next(d.value for d in page.dataframe if "real_units" in d.value.columns)
+    units = _units(page)
     np.testing.assert_allclose(units["real_units"] + units["fake_units"] + units["bias"], units["logit"], atol=1e-9)
     assert len(units) >= 6 and (units["distance"] > 0).all()
     spec, frames = _chart(page, "distance")
@@ -254,7 +279,7 @@ def test_the_detector_verdict_follows_the_table_of_the_active_discriminator(sche
 
     at = _app(weights_active={"discriminator": discriminator_for(scheme)})
     assert not at.exception, at.exception
-    table = next(d.value for d in at.dataframe if "raw_score_auroc" in d.value.columns)
+    table = _metrics(at)
     far = table[table["group"].isin([TEXT[f"group.{g}"]["ru"] for g in FAR_GROUPS])]
     means = {d: float(far[f"{d}_auroc"].mean()) for d in ("raw_score", "mahalanobis", "knn", "feature_norm")}
     wins = max(means[d] for d in FEATURE_DETECTORS) > means["raw_score"] + CLEAR_MARGIN

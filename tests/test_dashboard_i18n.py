@@ -164,3 +164,33 @@ def test_styled_tables_show_localised_text_over_numeric_data():
     assert "0,2221" in html and "39,3\u00a0%" in html and "100,0\u00a0%" in html  # outside a session: Russian
     assert ">—<" in html and ">nan<" not in html  # a missing value is a dash, never "nan"
     assert shown.data["mean"].iloc[0] == 0.22214  # the data itself is untouched
+
+
+def _one_image() -> dict:
+    """A session image (a crude "1"), so the pages' tables of the student's own images are drawn too."""
+    image = np.full((28, 28), -1.0, np.float32)
+    image[6:22, 12:16] = 1.0
+    blank = np.zeros((28, 28), np.uint8)
+    entry = {"id": "test:one", "name": "my_one.png", "source": "upload", "pipeline": "mnist", "model_input": image}
+    return entry | {"original": blank, "gray": blank, "notes": [], "format": "PNG"}
+
+
+def _shown_cells(element) -> list[str]:
+    """Every cell of a table or dataframe as the browser writes it: the Styler's text where the page formatted the
+    numbers, else the raw values (which the browser prints with a decimal point)."""
+    import pyarrow as pa
+
+    styler = element.proto.arrow_data.styler
+    frame = pa.ipc.open_stream(styler.display_values).read_pandas() if styler.display_values else element.value
+    return [str(v) for v in frame.to_numpy().ravel()] + [str(v) for v in element.value.index]
+
+
+@pytest.mark.parametrize("entry", pages.PAGES, ids=lambda p: p.name)
+def test_every_table_on_every_page_writes_a_decimal_comma_in_russian(entry):
+    """Item 7 of issue 12 (a decimal comma everywhere in Russian, tables too), on every page's own tables."""
+    from apptest import open_app
+
+    at = open_app(entry.file, my_images=[_one_image()])
+    tables = [*at.dataframe, *at.table]
+    point = [cell for element in tables for cell in _shown_cells(element) if re.fullmatch(r"[+−-]?\d+\.\d+.*", cell)]
+    assert point == [], f"{entry.name}: numbers with a decimal point in Russian: {point[:5]}"

@@ -167,4 +167,4 @@ def test_the_zoos_cold_first_load_paints_partial_means_then_every_discriminator(
         complete = partial[partial["n"] == 300]["discriminator"].nunique()
         assert (partial["n"] <= 300).all() and complete < judges
     assert not at.get("progress")
-    assert len(at.dataframe[0].value) == judges + 1  # the final table: a row per judge and the spread
+    assert len(at.table[0].value) == judges + 1  # the final table: a row per judge and the spread

@@ -37,7 +37,7 @@ def test_every_shipped_discriminator_is_side_by_side():
     assert bars["discriminator"].nunique() == len(names)
     assert set(bars["discriminator"]) == set(names)
     assert bars["mean"].between(0, 1).all()
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table.shape[1] == bars["group"].nunique()
     assert len(table) == len(names) + 1  # one row per discriminator plus the spread
 
@@ -58,14 +58,14 @@ def test_uploaded_discriminator_joins_the_zoo():
     mine = bars[bars["uploaded"]]
     assert set(mine["discriminator"]) == {"my_disc.pt"}
     assert len(mine) == bars["group"].nunique()
-    assert len(at.dataframe[0].value) == len(shipped_weights(kind="discriminator")) + 2
+    assert len(at.table[0].value) == len(shipped_weights(kind="discriminator")) + 2
 
 
 def test_each_discriminator_is_named_by_how_it_was_trained():
     from dashboard.i18n import TEXT
 
     at = _app()
-    columns = list(at.dataframe[0].value.index)  # one row per discriminator
+    columns = list(at.table[0].value.index)  # one row per discriminator
     joint = next(c for c in columns if c.startswith("discriminator_joint.pt"))
     manifest = shipped_weights(kind="discriminator")
     epoch = manifest["discriminator_joint.pt"]["epoch"]
@@ -117,7 +117,7 @@ def test_the_epoch_slider_moves_through_training():
 
 def test_the_zoo_table_and_chart_write_numbers_with_a_decimal_comma_in_russian():
     at = _app()
-    element = at.dataframe[0]
+    element = at.table[0]
     data = element.value
     shown = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
     spread = data.iloc[-1]  # the last row: each group's spread across the discriminators
@@ -149,7 +149,7 @@ def test_the_reading_under_the_table_states_what_the_table_shows():
     from dashboard.i18n import TEXT, t
 
     at = _app()
-    table = at.dataframe[0].value
+    table = at.table[0].value
     spread_row = TEXT["zoo.spread"]["ru"]
     means = table.drop(index=spread_row)
     real, generated = (means[TEXT[f"group.{g}"]["ru"]] for g in ("real", "generated"))

@@ -3,11 +3,10 @@ plane with the share of w it holds, logit vs distance to the fit digits, the uni
 feature-space detectors, fooling images climbed from noise, and further reading."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from dashboard import cache, charts, feature_charts, my_images, pictures, readings, url_state
-from dashboard.i18n import number, option_text, t
+from dashboard.i18n import number, option_text, styled, t
 from dashboard.pages import DEFAULTS
 from gan_core.detectors import DETECTORS
 
@@ -128,18 +127,11 @@ def pca_view(mine, shown_path) -> None:
     if not has_boundary:
         st.caption(t("fs.no_boundary"))
     if mine is not None:  # the diamonds' numbers, as HTML (names findable on the page)
-        st.table(
-            pd.DataFrame(
-                {
-                    t("table.name"): mine["name"],
-                    "D(x)": mine["probability"].map("{:.4f}".format),
-                    t("table.logit"): mine["logit"].map("{:.2f}".format),
-                    t("fs.distance_short"): mine["distance"].map("{:.1f}".format),
-                    "PC1": mine[f"{fit}_pc1"].map("{:.1f}".format),
-                    "PC2": mine[f"{fit}_pc2"].map("{:.1f}".format),
-                }
-            )
-        )
+        numbers = {"probability": ".4f", "logit": ".2f", "distance": ".1f", f"{fit}_pc1": ".1f", f"{fit}_pc2": ".1f"}
+        shown = mine[["name", *numbers]].set_index("name")
+        shown.index.name = t("table.name")
+        headers = ["D(x)", t("table.logit"), t("fs.distance_short"), "PC1", "PC2"]
+        st.table(styled(shown.set_axis(headers, axis=1), dict(zip(headers, numbers.values()))))
 
 
 with views_box:
@@ -162,36 +154,30 @@ with views_box:
     units = readings.unit_reading(view.units)
     if units is not None:
         st.markdown(t("fs.units_reading", group=t(f"group.{units.group}"), **units.numbers()))
-    st.dataframe(
-        view.units.assign(group=lambda f: f["group"].map(label_of)),
-        hide_index=True,
-        column_config={
-            "group": t("table.group"),
-            "n": "N",
-            "real_units": st.column_config.NumberColumn(t("fs.real_units"), format="%+.2f"),
-            "fake_units": st.column_config.NumberColumn(t("fs.fake_units"), format="%+.2f"),
-            "bias": st.column_config.NumberColumn(t("fs.bias"), format="%+.3f"),
-            "logit": st.column_config.NumberColumn(t("table.mean_logit"), format="%+.2f"),
-            "feature_norm": st.column_config.NumberColumn("|φ|", format="%.1f"),
-            "distance": st.column_config.NumberColumn(t("fs.distance_short"), format="%.1f"),
-        },
-        key="fs_units_table",
-    )
+    headers = {
+        "n": "N",
+        "real_units": t("fs.real_units"),
+        "fake_units": t("fs.fake_units"),
+        "bias": t("fs.bias"),
+        "logit": t("table.mean_logit"),
+        "feature_norm": "|φ|",
+        "distance": t("fs.distance_short"),
+    }
+    split = view.units.assign(group=lambda f: f["group"].map(label_of)).set_index("group")[list(headers)]
+    split.index.name = t("table.group")
+    formats = {"real_units": "+.2f", "fake_units": "+.2f", "bias": "+.3f", "logit": "+.2f"}
+    formats |= {"feature_norm": ".1f", "distance": ".1f"}
+    st.table(styled(split.rename(columns=headers), {headers[c]: spec for c, spec in formats.items()}))
 
 st.header(t("fs.metrics_title"))
-metrics = view.metrics.assign(group=lambda f: f["group"].map(label_of))
-st.dataframe(
-    metrics.drop(columns=["n_in", "n_out"]),
-    hide_index=True,
-    column_config={
-        "group": t("table.group"),
-        **{
-            f"{d}_{m}": st.column_config.NumberColumn(t(f"fs.col_{m}", detector=t(f"fs.det_{d}")), format="%.3f")
-            for d in DETECTORS
-            for m in ("auroc", "fpr95")
-        },
-    },
-)
+# A tab per metric with the four detectors across, as HTML tables whose long names wrap (eight flat columns made a
+# 2,000 px grid that scrolled sideways on a projector).
+by_group = view.metrics.assign(group=lambda f: f["group"].map(label_of)).set_index("group")
+for tab, metric in zip(st.tabs([t("fs.tab_auroc"), t("fs.tab_fpr95")]), ("auroc", "fpr95")):
+    table = by_group[[f"{d}_{metric}" for d in DETECTORS]]
+    table.index.name = t("table.group")
+    table.columns = [t(f"fs.det_{d}") for d in DETECTORS]
+    tab.table(styled(table, dict.fromkeys(table.columns, ".3f")))
 reading = readings.metrics_reading(view.metrics)
 if reading is not None:
     means = reading.means

@@ -81,7 +81,8 @@ table = table.loc[list(dict.fromkeys(summary["label"]))]
 table.loc[t("zoo.spread")] = table.max() - table.min()
 table.columns = [t(f"group.{g}") for g in table.columns]
 st.subheader(t("zoo.table_title"))
-st.dataframe(styled(table, dict.fromkeys(table.columns, ".3f")))
+table.index.name = t("zoo.discriminator")
+st.table(styled(table, dict.fromkeys(table.columns, ".3f")))
 
 reading = readings.zoo_reading(summary)
 if reading is not None:
