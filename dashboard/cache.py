@@ -249,10 +249,26 @@ def _feature_space_warm(d) -> list[Warm]:
 
 
 @computation(uses="gd", max_entries=6, warm=_feature_space_warm)
-def feature_space(gen: Active, disc: Active, n: int, seed: int, cap: int) -> FeatureView:
-    """FeatureView of n images per group, at most cap // groups points per group sent to the browser."""
-    images = ood_report.report_images(gen.model, n, seed)
-    outputs = ood_report.report_features(disc.model, images)  # name -> (features (n, 4096) float32, logits (n,))
+def feature_space(gen: Active, disc: Active, n: int, seed: int, cap: int, _report=None) -> FeatureView:
+    """FeatureView of n images per group, at most cap // groups points per group sent to the browser.
+    _report(i, scores), when given, is called as each chunk of rows of each group has its features
+    (feature_space_shown paints them)."""
+    images, outputs = {}, {}  # name -> (n,1,28,28); name -> (features (n, 4096) float32, logits (n,))
+    sources = ood_report.report_sources(gen.model, n, seed)
+    # the detectors' fit digits last: the groups on the page are reported first
+    order = sorted(sources, key=lambda name: name == "fit")
+    part = 0
+    for name in order:
+        images[name] = sources[name]()
+        pieces = []
+        for a, b in chunk_bounds(n):  # D's outputs do not depend on the batch: the chunks join into the whole
+            pieces.append(features.extract_features(disc.model, images[name][a:b]))
+            if _report is not None:
+                logits = pieces[-1][1]
+                scores = {"probability": scoring.sigmoid(logits), "logit": logits}
+                _report(part, pd.DataFrame({"group": name, "index": np.arange(a, b), **scores}))
+            part += 1
+        outputs[name] = (np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces]))
     w, b = features.head_direction(disc.model)
     groups = [g for g in outputs if g != "fit"]  # "real" is the held-out split
     per_group = max(1, cap // len(groups))
@@ -282,6 +298,27 @@ def feature_space(gen: Active, disc: Active, n: int, seed: int, cap: int) -> Fea
     shares = {fit: pcas[fit].share_of(w) for fit in FIT_CHOICES}
     points = pd.concat(frames, ignore_index=True)
     return FeatureView(points, pcas, w, b, groups, metrics, per_group, shares, units, distance)
+
+
+def feature_space_shown(n: int, seed: int, cap: int, paint, label: str = "") -> FeatureView:
+    """feature_space(n, seed, cap) with this session's weights. While it computes, `paint(scores)` is called under
+    a progress bar with D's scores (group, index, probability, logit) of the rows whose features are in, the
+    detectors' own fit digits left out: the score plane's x, before its fits. Every group's features are needed
+    before the planes and detectors can be fitted, so the bar's second half is the fits, which take about as long
+    as the features (progressive.run_reported; benchmarks/README.md, "Progressive results").
+    With an upload it computes in the script thread, unpainted: its private memo lives in session state."""
+    refs = {kind: active(kind) for kind in feature_space.uses}
+    if not feature_space.shared(refs):
+        return feature_space.run(refs, n, seed, cap)
+    parts = len(ood_report.report_sources(refs["generator"].model, n, seed)) * len(chunk_bounds(n))
+
+    def shown(chunks: list) -> pd.DataFrame:
+        present = [c for c in chunks if c is not None and c["group"].iloc[0] != "fit"]
+        return pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=["group", "logit"])
+
+    return progressive.run_reported(
+        lambda report: feature_space.run(refs, n, seed, cap, _report=report), 2 * parts, shown, paint, label
+    )
 
 
 def _unit_table(group_features: dict, w: np.ndarray, b: float, distances: dict) -> pd.DataFrame:

@@ -69,9 +69,9 @@ class Computation:
     def __post_init__(self) -> None:
         self.name = self.fn.__name__
 
-        def cached(*keys_and_args):
+        def cached(*keys_and_args, **hidden):
             refs = [Active(kind, *key) for kind, key in zip(self.uses, keys_and_args)]
-            return self.fn(*refs, *keys_and_args[len(self.uses) :])
+            return self.fn(*refs, *keys_and_args[len(self.uses) :], **hidden)
 
         # Streamlit keys a cache by the function's module, qualified name and source: give each its own.
         cached.__module__, cached.__name__ = self.fn.__module__, self.fn.__name__
@@ -83,17 +83,20 @@ class Computation:
         """With this session's active weights; a keyword (generator=..., discriminator=...) overrides one."""
         return self.run({kind: refs.get(kind) or session_weights.active(kind) for kind in self.uses}, *args)
 
-    def run(self, refs: dict[str, Active], *args):
-        """With the given weights: through the shared cache when all are shipped, else privately in this session."""
+    def run(self, refs: dict[str, Active], *args, **hidden):
+        """With the given weights: through the shared cache when all are shipped, else privately in this session.
+        `hidden` keywords start with "_" and are not part of the key (Streamlit hashes no such argument): how the
+        computation reports its progress, never what it computes."""
+        assert all(name.startswith("_") for name in hidden), hidden
         chosen = [refs[kind] for kind in self.uses]
         if self.shared(refs):
-            return self.cached(*(ref.key for ref in chosen), *args)
+            return self.cached(*(ref.key for ref in chosen), *args, **hidden)
         memo = st.session_state.setdefault(_MEMO, {}).setdefault(self.name, {})
         key = (*(ref.key for ref in chosen), *args)
         if key not in memo:
             while len(memo) >= self.session_entries:
                 memo.pop(next(iter(memo)))
-            memo[key] = self.fn(*chosen, *args)
+            memo[key] = self.fn(*chosen, *args, **hidden)
         return memo[key]
 
     def shared(self, refs: dict[str, Active]) -> bool:

@@ -623,7 +623,17 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "'D's own world' is only what the discriminator saw in training. 'All groups' adds noise "
         "and photos, and the main axes turn towards them.",
     },
-    "fs.computing": {"ru": "Считаем признаки, PCA и метрики…", "en": "Computing features, PCA and metrics…"},
+    "fs.computing": {
+        "ru": "Признаки считаются группа за группой; пока виден логит D у готовых групп, плоскости и метрики "
+        "появятся, когда будут все.",
+        "en": "Features are computed group by group; meanwhile you see D's logit for the groups done, the planes and "
+        "metrics come once all are in.",
+    },
+    "fs.partial_title": {"ru": "Логит D у групп, что уже готовы", "en": "D's logit for the groups done so far"},
+    "fs.partial_subtitle": {
+        "ru": "Это ось X плоскости оценки ниже; её ось Y и метрики ждут признаков всех групп",
+        "en": "This is the x axis of the score plane below; its y axis and the metrics wait for every group's features",
+    },
     "fs.mine": {"ru": "Ваши изображения", "en": "Your images"},
     "fs.fooling": {"ru": "Обманное изображение", "en": "Fooling image"},
     "fs.views_title": {"ru": "Где лежат признаки", "en": "Where the features lie"},

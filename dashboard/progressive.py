@@ -7,6 +7,8 @@ and st calls made inside a cached function are recorded and replayed on every la
 all cached arrives at once and paints nothing partial.
 """
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -42,24 +44,13 @@ def run(
     not done yet)),
     redrawn as CHART_EVERY_S and CHART_STEP allow; it is emptied at the end. The arrivals are closed on the way out,
     so an interrupted run (a new seed mid-way) stops computing chunks it no longer needs."""
-    start = clock()
+    shown = _Partial(count, combine, paint, label, clock) if paint else None
     done: dict[int, T] = {}
-    shown = _Partial(st.empty()) if paint else None
     try:
         for i, chunk in arrivals:
             done[i] = chunk
-            if shown is None or paint is None or len(done) == count:
-                continue
-            now = clock()
-            share = len(done) / count
-            if (now - start) / share < SLOW_S:
-                continue
-            if now - shown.chart_at >= CHART_EVERY_S and share - shown.chart_share >= CHART_STEP:
-                _paint(shown, paint, combine([done.get(k) for k in range(count)]))
-                shown.chart_at, shown.chart_share = clock(), share
-            if now - shown.bar_at >= BAR_EVERY_S and share - shown.bar_share >= BAR_STEP:
-                shown.bar.progress(share, text=t("progress.partial", label=label, share=share))
-                shown.bar_at, shown.bar_share = clock(), share
+            if shown is not None and len(done) < count:
+                shown.update(done)
     finally:
         close = getattr(arrivals, "close", None)
         if close is not None:
@@ -69,20 +60,87 @@ def run(
     return combine([done[k] for k in range(count)])
 
 
-class _Partial:
-    """What a run shows while it is partial: a placeholder holding a progress bar above the partial chart."""
+class Cancelled(Exception):
+    """Raised inside a reported computation when the script run that waits for it has stopped."""
 
-    def __init__(self, placeholder):
-        self.placeholder = placeholder
+
+def run_reported(
+    compute: Callable[[Callable[[int, T], None]], R],
+    count: int,
+    combine: Callable[[list[T | None]], Any],
+    paint: Callable[[Any], Any],
+    label: str = "",
+    clock: Callable[[], float] = time.monotonic,
+) -> R:
+    """compute(report) for one computation that cannot be split into cached chunks (the feature space: its fits
+    need every part at once), painted as run() paints while it goes.
+
+    compute runs in a thread of its own and calls report(i, part i) as each of its `count` parts is ready; this
+    script thread draws the progress bar over paint(combine(parts so far)) as run() does. A compute that reports
+    nothing (its result came from a cache) returns at once and paints nothing. When this script run stops (a new
+    seed mid-way), compute's next report raises Cancelled, so it stops instead of finishing for nobody. compute
+    must not touch session state or call Streamlit: only the script thread may."""
+    parts: queue.SimpleQueue = queue.SimpleQueue()
+    stopped = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def report(i: int, part: T) -> None:
+        if stopped.is_set():
+            raise Cancelled
+        parts.put((i, part))
+
+    def target() -> None:
+        try:
+            outcome["value"] = compute(report)
+        except BaseException as error:  # raised again in the script thread
+            outcome["error"] = error
+        finally:
+            parts.put(None)
+
+    shown = _Partial(count, combine, paint, label, clock)  # its clock starts before compute does
+    threading.Thread(target=target, name="reported-computation", daemon=True).start()
+    done: dict[int, T] = {}
+    try:
+        while (item := parts.get()) is not None:
+            done[item[0]] = item[1]
+            shown.update(done)
+    finally:
+        stopped.set()
+    shown.placeholder.empty()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+class _Partial:
+    """What a run shows while it is partial: a placeholder (made where the run is called) holding a progress bar
+    above the partial chart, each redrawn as SLOW_S, BAR_* and CHART_* allow."""
+
+    def __init__(self, count: int, combine: Callable, paint: Callable, label: str, clock: Callable[[], float]):
+        self.count, self.combine, self.paint, self.label, self.clock = count, combine, paint, label, clock
+        self.start = clock()
+        self.placeholder = st.empty()
         self.bar = self.chart = None
         self.bar_at = self.chart_at = -float("inf")  # when each was last drawn
         self.bar_share = self.chart_share = -float("inf")  # at what share done
 
+    def update(self, done: dict) -> None:
+        """Redraw for the parts done so far ({i: part}), if the whole looks slow and enough has changed."""
+        now = self.clock()
+        share = len(done) / self.count
+        if (now - self.start) / share < SLOW_S:
+            return
+        if now - self.chart_at >= CHART_EVERY_S and share - self.chart_share >= CHART_STEP:
+            self._paint(self.combine([done.get(k) for k in range(self.count)]))
+            self.chart_at, self.chart_share = self.clock(), share
+        if now - self.bar_at >= BAR_EVERY_S and share - self.bar_share >= BAR_STEP:
+            self.bar.progress(min(share, 1.0), text=t("progress.partial", label=self.label, share=share))
+            self.bar_at, self.bar_share = self.clock(), share
 
-def _paint(shown: _Partial, paint: Callable[[R], Any], partial: R) -> None:
-    """Draw paint(partial) in the chart's slot (made, with the bar's, at the first paint)."""
-    if shown.chart is None:
-        with shown.placeholder.container():
-            shown.bar, shown.chart = st.empty(), st.empty()
-    with shown.chart.container():
-        paint(partial)
+    def _paint(self, partial) -> None:
+        """Draw paint(partial) in the chart's slot (made, with the bar's, at the first paint)."""
+        if self.chart is None:
+            with self.placeholder.container():
+                self.bar, self.chart = st.empty(), st.empty()
+        with self.chart.container():
+            self.paint(partial)

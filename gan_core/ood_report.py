@@ -5,6 +5,8 @@ Protocol: the detectors are fitted on n real digits from the "fit" split (seed) 
 digits from the "holdout" split (seed + 1, never fitted on) against n images of each other group (seed).
 """
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -49,19 +51,25 @@ def ood_table(fit_features: np.ndarray, in_features: np.ndarray, groups: dict, w
     return score_table(fit_detectors(fit_features, w, b), in_features, groups)
 
 
-def report_images(generator, n: int = 1000, seed: int = 0) -> dict:
-    """{"fit": n real digits of the fit split (seed), "real": n held-out real digits (seed + 1), then every
-    other group of data.group_sources(generator) (seed)}: name -> (n,1,28,28) float32 tensor."""
+def report_sources(generator, n: int = 1000, seed: int = 0) -> dict:
+    """report_images' groups, each drawn only when called: name -> () -> (n,1,28,28) float32 tensor (so a caller
+    can draw and score them one group at a time)."""
     from . import data
 
-    images = {
-        "fit": data.real_digits(n, seed, split="fit"),
-        IN_DISTRIBUTION: data.real_digits(n, seed + 1, split="holdout"),
+    sources = {
+        "fit": lambda: data.real_digits(n, seed, split="fit"),
+        IN_DISTRIBUTION: lambda: data.real_digits(n, seed + 1, split="holdout"),
     }
     for name, source in data.group_sources(generator).items():
         if name != IN_DISTRIBUTION:
-            images[name] = source(n, seed)
-    return images
+            sources[name] = functools.partial(source, n, seed)
+    return sources
+
+
+def report_images(generator, n: int = 1000, seed: int = 0) -> dict:
+    """{"fit": n real digits of the fit split (seed), "real": n held-out real digits (seed + 1), then every
+    other group of data.group_sources(generator) (seed)}: name -> (n,1,28,28) float32 tensor."""
+    return {name: draw() for name, draw in report_sources(generator, n, seed).items()}
 
 
 def report_features(discriminator, images: dict) -> dict:

@@ -3,6 +3,8 @@ into exactly the whole computation, a slow run paints the chunks done so far und
 run paints nothing partial, and an interrupted run stops computing."""
 
 import itertools
+import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from apptest import open_app
 
 from dashboard import cache, progressive
 from dashboard.i18n import TEXT
+from dashboard.pages import DEFAULTS
 from dashboard.session_weights import shipped_ref, shipped_refs
 from gan_core import data, scoring
 from gan_core.models import ConvDiscriminator, init_dcgan_weights
@@ -38,13 +41,13 @@ def timed(order, clock: FakeClock, step_s: float):
 def paints(monkeypatch) -> list:
     """Every partial chart painted from now on: what paint() was given."""
     seen = []
-    real = progressive._paint
+    real = progressive._Partial._paint
 
-    def record(shown, paint, partial):
+    def record(shown, partial):
         seen.append(partial)
-        real(shown, paint, partial)
+        real(shown, partial)
 
-    monkeypatch.setattr(progressive, "_paint", record)
+    monkeypatch.setattr(progressive._Partial, "_paint", record)
     return seen
 
 
@@ -93,6 +96,97 @@ def test_an_interrupted_run_closes_its_arrivals():
     with pytest.raises(RuntimeError):
         progressive.run(arrivals, 10, list, paint=interrupted, clock=clock)
     assert arrivals.gi_frame is None  # closed
+
+
+def slow_compute(clock: FakeClock, parts: int, step_s: float):
+    """A reported computation: `parts` parts, each `step_s` after the one before, then its own whole result."""
+
+    def compute(report):
+        for i in range(parts):
+            clock.now += step_s
+            report(i, f"part {i}")
+        return "the whole"
+
+    return compute
+
+
+def test_a_reported_computation_paints_its_parts_so_far_and_returns_its_own_result(paints):
+    clock = FakeClock()
+    drawn = []
+    result = progressive.run_reported(slow_compute(clock, 8, 0.2), 9, list, paint=drawn.append, clock=clock)
+    assert result == "the whole"  # compute's result, not the parts joined
+    assert paints and drawn == paints
+    assert paints[0] == ["part 0"] + [None] * 8
+    assert all(partial[-1] is None for partial in paints)  # the ninth step (the fits) is never a part
+
+
+def test_a_cached_reported_computation_paints_nothing(paints):
+    result = progressive.run_reported(lambda report: "from the cache", 9, list, paint=lambda _: None)
+    assert result == "from the cache" and not paints
+
+
+def test_a_reported_computations_error_reaches_the_script():
+    def broken(report):
+        report(0, "part 0")
+        raise ValueError("broken weights")
+
+    with pytest.raises(ValueError, match="broken weights"):
+        progressive.run_reported(broken, 3, list, paint=lambda _: None, clock=FakeClock())
+
+
+def test_a_stopped_run_cancels_its_reported_computation():
+    """A rerun raises inside paint: the computation's next report raises Cancelled, so it stops computing."""
+    clock = FakeClock()
+    painted, cancelled = threading.Event(), threading.Event()
+
+    def interrupted(_):
+        painted.set()
+        raise RuntimeError("rerun")
+
+    def compute(report):
+        clock.now += 0.5  # 1 part of 9 in 0.5 s: slow, so the first part is painted
+        report(0, "part 0")
+        painted.wait(5)
+        try:
+            for _ in range(500):  # up to 5 s: the script thread marks the run stopped on its way out
+                report(1, "part 1")
+                time.sleep(0.01)
+        except progressive.Cancelled:
+            cancelled.set()
+            raise
+        return "finished for nobody"
+
+    with pytest.raises(RuntimeError, match="rerun"):
+        progressive.run_reported(compute, 9, list, paint=interrupted, clock=clock)
+    assert cancelled.wait(5)
+
+
+def test_the_feature_spaces_chunks_give_the_packages_whole_batch_metrics():
+    """The page extracts features chunk by chunk (to paint them); its OOD table is gan_core's, on whole groups."""
+    from gan_core import ood_report
+
+    gen, disc = shipped_ref("generator"), shipped_ref("discriminator")
+    n, seed = 2 * cache.CHUNK_ROWS + 5, 9092
+    view = cache.feature_space.run({"generator": gen, "discriminator": disc}, n, seed, 700)
+    expected = ood_report.ood_report(gen.model, disc.model, n, seed)
+    pd.testing.assert_frame_equal(view.metrics.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+def test_a_cold_feature_space_paints_each_groups_logits_then_the_whole_view(paints):
+    n, seed = 1000, 777_004  # the largest N: its first group alone says the whole takes well over SLOW_S
+    at = open_app("views/feature_space.py", fs_n=n, fs_seed=seed)
+    assert paints, "a cold feature space painted nothing partial"
+    refs = {kind: shipped_ref(kind) for kind in ("generator", "discriminator")}
+    view = cache.feature_space.run(refs, n, seed, DEFAULTS.feature_space.scatter_cap)  # cached by the page's run
+    sizes = [len(partial) for partial in paints]
+    assert sizes == sorted(sizes) and max(sizes) < n * len(view.groups)
+    for group, shown in paints[-1].groupby("group", sort=False):
+        assert group in view.groups  # the detectors' fit digits are never painted
+        assert (shown["index"] == np.arange(len(shown))).all()  # a group's first rows, in order
+        points = view.points[view.points["group"] == group].iloc[: len(shown)]
+        # the partial chart's logits (D's output) are the score plane's x (w . phi + b in float64) for the same images
+        np.testing.assert_allclose(shown["logit"].to_numpy()[: len(points)], points["logit"], atol=1e-4)
+    assert not at.get("progress")
 
 
 def test_chunks_cover_every_row_once():

@@ -2,7 +2,9 @@
 plane with the share of w it holds, logit vs distance to the fit digits, the unit split per group, OOD metrics of
 feature-space detectors, fooling images climbed from noise, and further reading."""
 
+import altair as alt
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from dashboard import cache, charts, feature_charts, my_images, pictures, readings, url_state
@@ -25,8 +27,18 @@ with st.container(border=True):
     seed = c2.number_input(t("dist.seed"), 0, 2**31 - 1, DEFAULT.seed, key="fs_seed", persist_state="session")
 url_state.write({"fs_n": DEFAULT.n, "fs_seed": DEFAULT.seed})
 
-with st.spinner(t("fs.computing")):
-    view = cache.feature_space(n, seed, DEFAULT.scatter_cap)
+
+def draw_partial(part: pd.DataFrame) -> None:
+    """While the features come in: D's logit for each group done so far, the score plane's x before its fits."""
+    if part.empty:
+        return
+    edges = charts.edges_for("logit", part["logit"].to_numpy())
+    bins = charts.histogram_bins(part, "logit", edges, {g: t(f"group.{g}") for g in part["group"].unique()})
+    chart = charts.distribution_chart(bins, charts.own_marks([], []), "logit", edges)
+    charts.show(chart.properties(title=alt.Title(t("fs.partial_title"), subtitle=t("fs.partial_subtitle"))))
+
+
+view = cache.feature_space_shown(n, seed, DEFAULT.scatter_cap, paint=draw_partial, label=t("fs.computing"))
 groups = view.groups
 label_of = {g: t(f"group.{g}") for g in groups}
 points = view.points.assign(label=lambda f: f["group"].map(label_of))
