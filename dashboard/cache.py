@@ -418,7 +418,14 @@ def _zoo_rows(ref: Active, scores: pd.DataFrame) -> pd.DataFrame:
 # ----- issue 11: the BatchNorm effect -----
 
 
-@computation(uses="gd", max_entries=8, warm=lambda d: [Warm((d.weights.batchnorm_n, d.weights.batchnorm_seed))])
+def _batchnorm_warm(d) -> list[Warm]:
+    """The default D first; then every shipped one, since the view follows the weights a student switches to
+    (seconds each cold, benchmarks/README.md) and each result is one row per group."""
+    args = (d.weights.batchnorm_n, d.weights.batchnorm_seed)
+    return [Warm(args), Warm(args, every_discriminator=True, later=True)]
+
+
+@computation(uses="gd", max_entries=16, warm=_batchnorm_warm)
 def batchnorm_view(gen: Active, disc: Active, n: int, seed: int) -> pd.DataFrame:
     """The active D's mean score per group in eval mode (running statistics, as every page scores) and in train
     mode on homogeneous batches of 64 of that group (as it trained with separate batches): columns group, n,

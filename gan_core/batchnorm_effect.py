@@ -15,6 +15,7 @@ import torch
 
 from .models import ConvDiscriminator
 from .scoring import score_logits, sigmoid
+from .workers import map_batches
 
 TRAIN_BATCH = 64  # the batch size the shipped discriminators trained with
 
@@ -24,11 +25,15 @@ def train_mode_scores(
 ) -> np.ndarray:
     """images (N,1,28,28), all of one kind -> logits (N,) float32 in train mode, batch statistics taken over
     consecutive homogeneous batches of `batch_size` (the last one may be smaller). A copy runs, so the model's
-    running statistics and its train/eval flag stay as they were."""
+    running statistics and its train/eval flag stay as they were. The batches run on gan_core.workers' threads."""
     model = copy.deepcopy(discriminator).train()  # train-mode BatchNorm would update the original's running stats
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            # Batch statistics only, nothing written: the same outputs, and the threads share no state.
+            module.track_running_stats = False
+            module.running_mean = module.running_var = module.num_batches_tracked = None
     device = next(model.parameters()).device
-    with torch.inference_mode():
-        parts = [model.logit(batch.to(device))[:, 0].cpu() for batch in images.split(batch_size) if len(batch)]
+    parts = map_batches(lambda batch: model.logit(batch)[:, 0].cpu(), images, batch_size, device)
     return torch.cat(parts).numpy() if parts else np.zeros(0, np.float32)
 
 

@@ -109,3 +109,15 @@ def test_group_scores_reuse_one_image_set_across_discriminators(monkeypatch):
     for disc in [first, *others]:
         cache.group_scores(20, 99, generator=gen, discriminator=disc)
     assert draws == [("group_inputs", (20, 99)), ("generated_chunk", (20, 99, 0))]
+
+
+def test_the_batchnorm_view_is_warmed_for_every_shipped_discriminator_later():
+    """The weights page's BatchNorm view follows the D a student switches to (seconds each, cold): every shipped D
+    gets its view after the default views."""
+    defaults = pages.DEFAULTS.weights
+    views = [
+        call
+        for comp, call in warm_up.planned_calls()
+        if comp is cache.batchnorm_view and call.args == (defaults.batchnorm_n, defaults.batchnorm_seed)
+    ]
+    assert [(c.every_discriminator, c.later) for c in views] == [(False, False), (True, True)]
