@@ -203,6 +203,14 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
     )
 
 
+def partial_distribution_chart(scores: pd.DataFrame, column: str) -> alt.LayerChart:
+    """distribution_chart of `scores` (group, index, probability, logit) with no marked images, on edges of its
+    own: what a page draws while its scores are still arriving (dashboard/progressive.py)."""
+    edges = edges_for(column, scores[column].to_numpy())
+    bins = histogram_bins(scores, column, edges, {g: t(f"group.{g}") for g in scores["group"].unique()})
+    return distribution_chart(bins, own_marks([], []), column, edges)
+
+
 def example_marks(example_scores: pd.DataFrame, column: str) -> pd.DataFrame:
     """The notebook's examples as distribution_chart marks (label, value, color): each keeps its own colour in every
     language. example_scores: cache.notebook_examples' table (name, probability, logit)."""

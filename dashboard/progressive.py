@@ -134,7 +134,7 @@ class _Partial:
             self._paint(self.combine([done.get(k) for k in range(self.count)]))
             self.chart_at, self.chart_share = self.clock(), share
         if now - self.bar_at >= BAR_EVERY_S and share - self.bar_share >= BAR_STEP:
-            self.bar.progress(min(share, 1.0), text=t("progress.partial", label=self.label, share=share))
+            self.bar.progress(share, text=t("progress.partial", label=self.label, share=share))
             self.bar_at, self.bar_share = self.clock(), share
 
     def _paint(self, partial) -> None:

@@ -47,9 +47,7 @@ def draw_partial(part: pd.DataFrame) -> None:
     part = part if chosen is None else part[part["group"].isin(chosen)]
     if part.empty:
         return
-    edges = charts.edges_for(column, part[column].to_numpy())
-    bins = charts.histogram_bins(part, column, edges, {g: t(f"group.{g}") for g in part["group"].unique()})
-    charts.show(charts.distribution_chart(bins, charts.own_marks([], []), column, edges))
+    charts.show(charts.partial_distribution_chart(part, column))
 
 
 scores = cache.group_scores(n, seed, paint=draw_partial, label=t("dist.computing"))

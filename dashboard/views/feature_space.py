@@ -32,9 +32,7 @@ def draw_partial(part: pd.DataFrame) -> None:
     """While the features come in: D's logit for each group done so far, the score plane's x before its fits."""
     if part.empty:
         return
-    edges = charts.edges_for("logit", part["logit"].to_numpy())
-    bins = charts.histogram_bins(part, "logit", edges, {g: t(f"group.{g}") for g in part["group"].unique()})
-    chart = charts.distribution_chart(bins, charts.own_marks([], []), "logit", edges)
+    chart = charts.partial_distribution_chart(part, "logit")
     charts.show(chart.properties(title=alt.Title(t("fs.partial_title"), subtitle=t("fs.partial_subtitle"))))
 
 
