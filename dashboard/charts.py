@@ -14,6 +14,9 @@ COLOR = "#d6336c"  # the theme's primary colour
 TEXT_COLOR = "#262730"  # Streamlit's own text colour: axis labels in Vega's light grey fade on a projector
 FONT_PX = 14  # the smallest text in any chart, read from the back of a classroom
 ROW_PX, LANE_PX = 50, 22  # one histogram row; one marked image's lane above the rows
+# Streamlit fits a whole chart into its height: the x axis (ticks, labels, title) and Vega's padding take this much
+# of it (in Chromium: a 438 px distributions chart had a 357 px plot), so one row alone was left about 20 px.
+X_AXIS_PX = 81
 BAR_SHARE_OF_ROW, LABEL_Y = 0.62, 0.82  # bars fill the row's lower part, the group's name sits above them
 # One colour per notebook example, whatever the language (the legend used to sort translated labels).
 EXAMPLE_COLORS = {"noise": "#e8590c", "binary": "#1971c2", "generated": "#2f9e44", "cat": "#7048e8"}
@@ -197,7 +200,7 @@ def distribution_chart(bins: pd.DataFrame, marks: pd.DataFrame, column: str, edg
         layers += [rules, points] + [
             part.encode(x=alt.X("x:Q", scale=x_scale), y=y_none, text=text, color=colors) for part in (left, right)
         ]
-    height = int(ROW_PX * len(groups) + LANE_PX * lanes)
+    height = int(ROW_PX * len(groups) + LANE_PX * lanes + X_AXIS_PX)
     return alt.layer(*layers).properties(
         height=height, title=alt.Title(t("dist.chart_title"), subtitle=t("dist.chart_subtitle"))
     )
